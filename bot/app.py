@@ -1,0 +1,63 @@
+"""Putting igbot together: settings, profile, database, knowledge and workflows, built once at start."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from bot.conversation import Conversation
+from bot.errors import ConfigurationError
+from bot.profile import Profile, load_profile
+from bot.settings import Settings
+from storage import directory, migrate
+from storage.engine import check_connection, create_database_engine, session_scope
+from storage.seed import import_directory
+
+log = logging.getLogger(__name__)
+
+DEMO_DIRECTORY = Path(__file__).parent / "profiles" / "demo-directory.yaml"
+
+
+@dataclass(frozen=True)
+class Assistant:
+    settings: Settings
+    profile: Profile
+    engine: Engine
+    conversation: Conversation
+
+
+def open_database(settings: Settings) -> Engine:
+    """Connect, and bring the schema up to date: by itself for the embedded default, on request otherwise."""
+    engine = create_database_engine(settings.database_url)
+    check_connection(engine)
+    if settings.uses_embedded_database:
+        migrate.upgrade(engine)
+        with session_scope(engine) as session:
+            if directory.count(session=session) == 0:
+                added = import_directory(session=session, path=DEMO_DIRECTORY)
+                log.info("loaded demo directory people=%d", added)
+    elif migrate.pending(engine):
+        raise ConfigurationError("The database schema is not up to date: run `igbot db upgrade` first.")
+    return engine
+
+
+def build_assistant(settings: Settings) -> Assistant:
+    profile = load_profile(settings.profile_path)
+    engine = open_database(settings)
+    return Assistant(settings=settings, profile=profile, engine=engine, conversation=build_conversation(profile, engine))
+
+
+def build_conversation(profile: Profile, engine: Engine) -> Conversation:
+    from knowledge.answers import KnowledgeAnswerer
+
+    conversation = Conversation(engine=engine, profile=profile, answerer=KnowledgeAnswerer.load(profile))
+    for install in _installers():
+        install(conversation)
+    return conversation
+
+
+def _installers() -> list:  # type: ignore[type-arg]  # filled as capabilities land
+    return []

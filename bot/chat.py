@@ -1,0 +1,91 @@
+"""The channel-neutral chat model: what a person says, and what igbot answers.
+
+Slack, Teams and the terminal translate their own payloads into `IncomingMessage`
+and render `Reply`; nothing outside `bot/` knows which platform a person uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Channel(StrEnum):
+    CONSOLE = "console"
+    SLACK = "slack"
+    TEAMS = "teams"
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    """One thing a person did: typed text, pressed a button, or submitted a form.
+
+    `action` is the value of the button pressed (an opaque string the core made);
+    `form` holds submitted field values keyed by field name.
+    """
+
+    channel: Channel
+    staff_id: int | None
+    text: str = ""
+    action: str | None = None
+    form: dict[str, str] | None = None
+    supports_forms: bool = False
+    platform_user_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    title: str
+    ref: str
+    url: str | None = None
+
+
+class ChoiceStyle(StrEnum):
+    DEFAULT = "default"
+    PRIMARY = "primary"
+    DANGER = "danger"
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+    action: str
+    style: ChoiceStyle = ChoiceStyle.DEFAULT
+
+
+class FieldKind(StrEnum):
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    SELECT = "select"
+    DATETIME = "datetime"
+    NUMBER = "number"
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    kind: FieldKind = FieldKind.TEXT
+    options: tuple[Choice, ...] = ()
+    required: bool = True
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Form:
+    """A whole form, for channels that can show one (a Slack modal, a Teams card)."""
+
+    form_id: str
+    title: str
+    fields: tuple[FormField, ...]
+    submit_label: str = "Submit"
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    title: str | None = None
+    citations: tuple[Citation, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    form: Form | None = None
+    notes: tuple[str, ...] = field(default=())

@@ -1,0 +1,79 @@
+"""The terminal channel: chat with igbot in a shell, interactively or one message a line from a pipe."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from bot.chat import Channel, Choice, IncomingMessage, Reply
+from bot.conversation import Conversation
+
+_BOLD = re.compile(r"\*([^*\n]+)\*")
+
+
+@dataclass
+class ConsoleChat:
+    """Numbered choices stand in for buttons; a number picks from the last reply's choices."""
+
+    conversation: Conversation
+    staff_id: int
+    output: TextIO = sys.stdout
+    styled: bool = False
+    _choices: tuple[Choice, ...] = field(default=(), init=False)
+
+    def say(self, text: str) -> list[Reply]:
+        replies = self.conversation.handle_now(self._message(text))
+        self.show(replies)
+        return replies
+
+    def show(self, replies: Iterable[Reply]) -> None:
+        choices: tuple[Choice, ...] = ()
+        for reply in replies:
+            self.output.write(render(reply, styled=self.styled, first_number=len(choices) + 1) + "\n\n")
+            choices += reply.choices
+        self._choices = choices
+        self.output.flush()
+
+    def _message(self, text: str) -> IncomingMessage:
+        stripped = text.strip()
+        if stripped.isdigit() and 1 <= int(stripped) <= len(self._choices):
+            choice = self._choices[int(stripped) - 1]
+            return IncomingMessage(channel=Channel.CONSOLE, staff_id=self.staff_id, action=choice.action, text=choice.label)
+        return IncomingMessage(channel=Channel.CONSOLE, staff_id=self.staff_id, text=stripped)
+
+
+def render(reply: Reply, *, styled: bool = False, first_number: int = 1) -> str:
+    lines: list[str] = []
+    if reply.title:
+        lines.append(_bold(reply.title, styled))
+    lines.append(_BOLD.sub(lambda match: _bold(match.group(1), styled), reply.text))
+    lines += [f"  ! {note}" for note in reply.notes]
+    for citation in reply.citations:
+        link = f" <{citation.url}>" if citation.url else ""
+        lines.append(f"  Source: {citation.ref}{link}")
+    if reply.choices:
+        numbered = (f"[{number}] {choice.label}" for number, choice in enumerate(reply.choices, start=first_number))
+        lines.append("  " + "   ".join(numbered))
+    return "\n".join(lines)
+
+
+def _bold(text: str, styled: bool) -> str:
+    return f"\033[1m{text}\033[0m" if styled else text
+
+
+def run(chat: ConsoleChat, lines: TextIO, *, interactive: bool) -> None:
+    """Read one message a line until the input ends; in a terminal, show a prompt."""
+    if interactive:
+        chat.say("help")
+    while True:
+        if interactive:
+            chat.output.write("you> ")
+            chat.output.flush()
+        line = lines.readline()
+        if not line:
+            break
+        if line.strip():
+            chat.say(line)

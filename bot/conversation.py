@@ -1,0 +1,226 @@
+"""The conversation core: routes what a person says to the thing that should answer it.
+
+An active workflow continues; a command or a button starts one; anything else is a
+question for the knowledge base. One central handler turns unexpected errors into a
+short apology with a reference, and nothing half-done is committed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from bot import wording
+from bot.chat import Channel, Choice, IncomingMessage, Reply
+from bot.errors import CommandError, log_unexpected
+from bot.profile import Profile
+from storage import conversations, directory, messages
+from storage.engine import session_scope
+from storage.models import Direction, Role, StaffMember
+
+log = logging.getLogger(__name__)
+
+_CANCEL_WORDS = frozenset({"cancel", "stop", "quit", "exit", "abandon"})
+_HELP_WORDS = frozenset({"help", "?", "menu", "what can you do", "what can you do?", "hi", "hello", "hey"})
+
+
+@dataclass
+class Turn:
+    """Everything a handler needs for one message: the unit of work, who is speaking and what they said."""
+
+    session: Session
+    person: StaffMember | None
+    message: IncomingMessage
+    profile: Profile
+
+    @property
+    def text(self) -> str:
+        return self.message.text.strip()
+
+    def require_person(self) -> StaffMember:
+        if self.person is None:
+            raise CommandError(wording.NOT_IN_DIRECTORY.format(**self.profile.placeholders()))
+        return self.person
+
+    def require_role(self, *roles: Role) -> StaffMember:
+        person = self.require_person()
+        if not person.has_role(*roles):
+            names = " or ".join(role.value.replace("_", " ") for role in roles)
+            raise CommandError(wording.NOT_ALLOWED.format(roles=names))
+        return person
+
+
+@dataclass
+class Step:
+    """What a workflow did with a turn: its replies, and its state to keep (None when it has finished)."""
+
+    replies: list[Reply]
+    state: dict[str, Any] | None = None
+
+
+class Workflow(Protocol):
+    """A multi-step conversation whose progress lives in the database between turns."""
+
+    name: str
+    triggers: tuple[str, ...]
+    help_line: str
+
+    def start(self, turn: Turn) -> Step: ...
+
+    def resume(self, turn: Turn, state: dict[str, Any]) -> Step: ...
+
+
+class QuestionAnswerer(Protocol):
+    def answer(self, turn: Turn) -> list[Reply]: ...
+
+
+ActionHandler = Callable[[Turn, str], list[Reply]]
+
+
+def start_action(workflow: str) -> str:
+    """The button value that starts a workflow from anywhere."""
+    return f"start:{workflow}"
+
+
+@dataclass
+class Conversation:
+    engine: Engine
+    profile: Profile
+    answerer: QuestionAnswerer
+    workflows: dict[str, Workflow] = field(default_factory=dict)
+    actions: dict[str, ActionHandler] = field(default_factory=dict)
+
+    def add_workflow(self, workflow: Workflow) -> None:
+        self.workflows[workflow.name] = workflow
+
+    def add_action(self, prefix: str, handler: ActionHandler) -> None:
+        """Buttons whose value starts with `prefix:` go to `handler` with the rest of the value."""
+        self.actions[prefix] = handler
+
+    async def handle(self, message: IncomingMessage) -> list[Reply]:
+        """Database work and retrieval run in a worker thread so the event loop never blocks."""
+        return await asyncio.to_thread(self.handle_now, message)
+
+    def handle_now(self, message: IncomingMessage) -> list[Reply]:
+        try:
+            with session_scope(self.engine) as session:
+                person = directory.get(session=session, staff_id=message.staff_id) if message.staff_id else None
+                turn = Turn(session=session, person=person, message=message, profile=self.profile)
+                replies = self._route(turn)
+                self._log(turn, replies)
+                return replies
+        except CommandError as error:
+            return [Reply(text=str(error))]
+        except Exception as error:  # the one central handler: log the traceback, answer calmly
+            reference = log_unexpected(error, context=f"channel={message.channel} staff_id={message.staff_id}")
+            return [Reply(text=wording.APOLOGY.format(reference=reference))]
+
+    def _route(self, turn: Turn) -> list[Reply]:
+        if turn.message.action:
+            return self._on_action(turn, turn.message.action)
+        lowered = normalise_command(turn.text)
+        if lowered in _CANCEL_WORDS:
+            return self._cancel(turn)
+        active = self._active_state(turn)
+        if active is not None and (lowered not in _HELP_WORDS or turn.message.form):
+            workflow, data = active
+            return self._apply(turn, workflow, workflow.resume(turn, data))
+        if lowered in _HELP_WORDS:
+            return [self.help(turn)]
+        for workflow in self.workflows.values():
+            if lowered in workflow.triggers:
+                return self._start(turn, workflow)
+        return self.answerer.answer(turn)
+
+    def _on_action(self, turn: Turn, action: str) -> list[Reply]:
+        prefix, _, rest = action.partition(":")
+        if prefix == "start":
+            workflow = self.workflows.get(rest)
+            if workflow is None:
+                return [Reply(text=wording.STALE_BUTTON)]
+            return self._start(turn, workflow)
+        if prefix == "help":
+            return [self.help(turn)]
+        if prefix == "cancel":
+            return self._cancel(turn)
+        handler = self.actions.get(prefix)
+        if handler is not None:
+            return handler(turn, rest)
+        active = self._active_state(turn)
+        if active is not None and prefix == active[0].name:
+            workflow, data = active
+            return self._apply(turn, workflow, workflow.resume(turn, data))
+        return [Reply(text=wording.STALE_BUTTON)]
+
+    def _start(self, turn: Turn, workflow: Workflow) -> list[Reply]:
+        person = turn.require_person()
+        conversations.clear(session=turn.session, staff_id=_id(person))
+        return self._apply(turn, workflow, workflow.start(turn))
+
+    def _apply(self, turn: Turn, workflow: Workflow, step: Step) -> list[Reply]:
+        staff_id = _id(turn.require_person())
+        if step.state is None:
+            conversations.clear(session=turn.session, staff_id=staff_id)
+        else:
+            conversations.save(session=turn.session, staff_id=staff_id, workflow=workflow.name, data=step.state)
+        return step.replies
+
+    def _active_state(self, turn: Turn) -> tuple[Workflow, dict[str, Any]] | None:
+        if turn.person is None:
+            return None
+        state = conversations.get(session=turn.session, staff_id=_id(turn.person))
+        if state is None:
+            return None
+        workflow = self.workflows.get(state.workflow)
+        if workflow is None:
+            log.warning("dropping state of unknown workflow=%s staff_id=%s", state.workflow, state.staff_id)
+            conversations.clear(session=turn.session, staff_id=state.staff_id)
+            return None
+        return workflow, dict(state.data)
+
+    def _cancel(self, turn: Turn) -> list[Reply]:
+        if turn.person is None or conversations.get(session=turn.session, staff_id=_id(turn.person)) is None:
+            return [Reply(text=wording.NOTHING_TO_CANCEL)]
+        conversations.clear(session=turn.session, staff_id=_id(turn.person))
+        return [Reply(text=wording.CANCELLED)]
+
+    def help(self, turn: Turn) -> Reply:
+        values = self.profile.placeholders()
+        lines = [wording.HELP_INTRO]
+        lines += [f"- {workflow.help_line}" for workflow in self.workflows.values()]
+        lines.append(wording.HELP_FOOTER.format(**values))
+        choices = tuple(
+            Choice(label=workflow.help_line.split(":")[0].strip("*_ "), action=start_action(workflow.name))
+            for workflow in self.workflows.values()
+        )
+        greeting = wording.GREETING.format(name=turn.person.name if turn.person else "there", **values)
+        return Reply(title="igbot", text=greeting + "\n\n" + "\n".join(lines), choices=choices)
+
+    def _log(self, turn: Turn, replies: Sequence[Reply]) -> None:
+        kind = "action" if turn.message.action else "form" if turn.message.form else "text"
+        staff_id = turn.person.id if turn.person else None
+        channel = turn.message.channel.value
+        messages.record(session=turn.session, channel=channel, direction=Direction.IN, kind=kind, staff_id=staff_id)
+        messages.record(
+            session=turn.session, channel=channel, direction=Direction.OUT, kind="reply", staff_id=staff_id,
+            detail={"replies": len(replies)},
+        )
+
+
+def normalise_command(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip().lower().strip(".!"))
+
+
+def _id(person: StaffMember) -> int:
+    assert person.id is not None, "a stored staff member always has an id"
+    return person.id
+
+
+__all__ = ["Channel", "Conversation", "Step", "Turn", "Workflow", "start_action"]

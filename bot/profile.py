@@ -1,0 +1,247 @@
+"""The organisation profile: everything organisation-specific, kept as data in one YAML file.
+
+Another organisation adopts igbot by editing this file, not the code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from bot.errors import ConfigurationError
+
+Score = Annotated[int, Field(ge=1, le=5)]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_ICO_REGISTRATION = re.compile(r"^(Z|ZA|ZB)\d{6,7}$")
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _email(value: str) -> str:
+    if not _EMAIL.match(value):
+        raise ValueError("must be an email address")
+    return value
+
+
+class Organisation(_Strict):
+    name: str = Field(min_length=1)
+    ico_registration: str
+    data_protection_email: str
+    website: str | None = None
+    incident_system: str = "the incident reporting system"
+
+    _check_email = field_validator("data_protection_email")(_email)
+
+    @field_validator("ico_registration")
+    @classmethod
+    def _registration(cls, value: str) -> str:
+        if not _ICO_REGISTRATION.match(value):
+            raise ValueError("must look like an ICO registration number such as Z1234567")
+        return value
+
+
+class RoleHolder(_Strict):
+    title: str
+    name: str = Field(min_length=1)
+    email: str
+
+    _check_email = field_validator("email")(_email)
+
+
+class Roles(_Strict):
+    dpo: RoleHolder
+    caldicott_guardian: RoleHolder
+    deputy_caldicott_guardian: RoleHolder | None = None
+    siro: RoleHolder
+    ig_officer: RoleHolder
+
+
+class Policy(_Strict):
+    number: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    version: str | None = None
+    issued: dt.date | None = None
+    next_review: dt.date | None = None
+    link: str | None = None
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, (int, float)) else value
+
+
+class Training(_Strict):
+    name: str = Field(min_length=1)
+    validity_months: int = Field(ge=1, le=60)
+    target_percent: int = Field(ge=1, le=100)
+
+
+class Records(_Strict):
+    write_up_hours: int = Field(ge=1, le=24 * 14)
+
+
+class WorkingHours(_Strict):
+    time_zone: str
+    start: str
+    end: str
+    days: list[Weekday] = Field(min_length=1)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a known time zone such as Europe/London") from None
+        return value
+
+    @field_validator("start", "end")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        if not _CLOCK.match(value):
+            raise ValueError("must be a time of day such as 09:00")
+        return value
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> WorkingHours:
+        if self.start >= self.end:
+            raise ValueError("start must be before end")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+
+class Threshold(_Strict):
+    likelihood: Score
+    severity: Score
+
+
+class IncidentGrading(_Strict):
+    likelihood: dict[Score, str]
+    severity: dict[Score, str]
+    ico_threshold: Threshold
+    dhsc_threshold: Threshold
+    vulnerable_minimum: Score
+    deadline_hours: int = Field(ge=1, le=24 * 30)
+    reminder_hours: list[int] = Field(min_length=1)
+
+    @field_validator("likelihood", "severity")
+    @classmethod
+    def _five_grades(cls, value: dict[int, str]) -> dict[int, str]:
+        if sorted(value) != [1, 2, 3, 4, 5]:
+            raise ValueError("must name each grade from 1 to 5")
+        return value
+
+    @model_validator(mode="after")
+    def _reminders_before_deadline(self) -> IncidentGrading:
+        late = [hours for hours in self.reminder_hours if not 0 < hours < self.deadline_hours]
+        if late:
+            raise ValueError(f"reminder_hours must fall inside the {self.deadline_hours}-hour deadline")
+        return self
+
+
+class Retention(_Strict):
+    transcripts_days: int = Field(ge=1)
+    declined_questions_days: int = Field(ge=1)
+
+
+class Profile(_Strict):
+    organisation: Organisation
+    roles: Roles
+    policies: list[Policy] = Field(min_length=1)
+    training: Training
+    records: Records
+    working_hours: WorkingHours
+    bank_holidays: list[dt.date] = []
+    incident_grading: IncidentGrading
+    retention: Retention
+
+    @field_validator("policies")
+    @classmethod
+    def _unique_numbers(cls, value: list[Policy]) -> list[Policy]:
+        numbers = [policy.number for policy in value]
+        repeated = sorted({number for number in numbers if numbers.count(number) > 1})
+        if repeated:
+            raise ValueError(f"policy numbers must be unique ({', '.join(repeated)} repeated)")
+        return value
+
+    def policy(self, number: str) -> Policy | None:
+        return next((policy for policy in self.policies if policy.number == number), None)
+
+    def placeholders(self) -> dict[str, str]:
+        """Values that knowledge answers and decision trees may use as {name}."""
+        roles = self.roles
+        deputy = roles.deputy_caldicott_guardian
+        return {
+            "org_name": self.organisation.name,
+            "dp_email": self.organisation.data_protection_email,
+            "ico_registration": self.organisation.ico_registration,
+            "incident_system": self.organisation.incident_system,
+            "dpo_name": roles.dpo.name,
+            "caldicott_name": roles.caldicott_guardian.name,
+            "deputy_caldicott_name": deputy.name if deputy else roles.caldicott_guardian.name,
+            "siro_name": roles.siro.name,
+            "ig_officer_name": roles.ig_officer.name,
+            "ig_officer_email": roles.ig_officer.email,
+            "training_name": self.training.name,
+            "training_target_percent": str(self.training.target_percent),
+            "training_validity_months": str(self.training.validity_months),
+            "record_write_up_hours": str(self.records.write_up_hours),
+        }
+
+
+def load_profile(path: Path) -> Profile:
+    """Read and validate a profile; every mistake is named with its field."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigurationError(f"The organisation profile {path} cannot be read: {error.strerror}.") from None
+    except yaml.YAMLError as error:
+        raise ConfigurationError(f"The organisation profile {path} is not valid YAML: {error}") from None
+    if not isinstance(raw, dict):
+        raise ConfigurationError(f"The organisation profile {path} must be a mapping of sections.")
+    try:
+        return Profile.model_validate(raw)
+    except ValidationError as error:
+        raise ConfigurationError(f"The organisation profile {path} has mistakes:\n{describe(error)}") from None
+
+
+def describe(error: ValidationError) -> str:
+    lines = []
+    for problem in error.errors():
+        field = ".".join(str(part) for part in problem["loc"]) or "(top level)"
+        message = problem["msg"].removeprefix("Value error, ")
+        if problem["type"] == "extra_forbidden":
+            message = "is not a known field"
+        lines.append(f"- {field}: {message}")
+    return "\n".join(lines)
+
+
+def review_warnings(profile: Profile, *, today: dt.date) -> list[str]:
+    """Policies past, or within a month of, their review date."""
+    warnings = []
+    for policy in profile.policies:
+        if policy.next_review is None:
+            continue
+        label = f"{policy.number} {policy.title}"
+        if policy.next_review < today:
+            warnings.append(
+                f"{label} was due for review in {policy.next_review:%B %Y} and is overdue: "
+                "check with the policy owner that it is still current."
+            )
+        elif policy.next_review <= today + dt.timedelta(days=31):
+            warnings.append(f"{label} is due for review on {policy.next_review:%-d %B %Y}.")
+    return warnings

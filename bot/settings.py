@@ -1,0 +1,114 @@
+"""Settings, read once from the environment into one typed object.
+
+A missing or invalid value stops start-up with one sentence that names it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import ConfigurationError
+
+EXAMPLE_PROFILE = Path(__file__).parent / "profiles" / "example.yaml"
+
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("", "0", "false", "no", "off")
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    database_url: str
+    profile_path: Path
+    slack_bot_token: str | None
+    slack_signing_secret: str | None
+    slack_app_token: str | None
+    slack_api_url: str | None
+    slack_team_id: str | None
+    teams_app_id: str | None
+    teams_app_password: str | None
+    teams_tenant_id: str | None
+    teams_allow_anonymous: bool
+    log_level: str
+
+    @property
+    def uses_embedded_database(self) -> bool:
+        return self.database_url == default_database_url(self.home)
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token and self.slack_signing_secret)
+
+    @property
+    def teams_enabled(self) -> bool:
+        return bool(self.teams_app_id) or self.teams_allow_anonymous
+
+
+def default_database_url(home: Path) -> str:
+    return f"sqlite:///{home / 'igbot.db'}"
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    home = Path(env.get("IGBOT_HOME") or ".igbot").expanduser()
+    database_url = env.get("DATABASE_URL") or default_database_url(home)
+    if not database_url.startswith(("sqlite://", "postgresql://", "postgresql+psycopg://", "postgres://")):
+        raise ConfigurationError(
+            "DATABASE_URL must start with sqlite:// or postgresql:// "
+            f"(it starts with {database_url.split(':', 1)[0]!r})."
+        )
+    profile_path = Path(env.get("IGBOT_PROFILE") or EXAMPLE_PROFILE).expanduser()
+    if not profile_path.is_file():
+        raise ConfigurationError(f"IGBOT_PROFILE points to {profile_path}, which is not a file.")
+    log_level = (env.get("LOG_LEVEL") or "INFO").upper()
+    if log_level not in _LOG_LEVELS:
+        raise ConfigurationError(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)} (it is {log_level!r}).")
+    return Settings(
+        home=home,
+        database_url=_normalise_postgres_url(database_url),
+        profile_path=profile_path,
+        slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
+        slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
+        slack_app_token=env.get("SLACK_APP_TOKEN") or None,
+        slack_api_url=env.get("SLACK_API_URL") or None,
+        slack_team_id=env.get("SLACK_TEAM_ID") or None,
+        teams_app_id=env.get("TEAMS_APP_ID") or None,
+        teams_app_password=env.get("TEAMS_APP_PASSWORD") or None,
+        teams_tenant_id=env.get("TEAMS_TENANT_ID") or None,
+        teams_allow_anonymous=_flag(env, "TEAMS_ALLOW_ANONYMOUS"),
+        log_level=log_level,
+    )
+
+
+def configure_logging(settings: Settings, *, to_file: bool = False) -> None:
+    """Log to standard error, or (for the terminal chat) to igbot.log under IGBOT_HOME."""
+    handler: logging.Handler
+    if to_file:
+        settings.home.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(settings.home / "igbot.log", encoding="utf-8")
+    else:
+        handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    logging.basicConfig(level=getattr(logging, settings.log_level), handlers=[handler], force=True)
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    value = env.get(name, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigurationError(f"{name} must be true or false (it is {value!r}).")
+
+
+def _normalise_postgres_url(url: str) -> str:
+    """Use the psycopg 3 driver whichever spelling of a PostgreSQL URL was given."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

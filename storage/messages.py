@@ -1,0 +1,24 @@
+"""The message log: IDs and metadata of what was said, never the text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from storage.models import Direction, MessageLog
+
+
+def record(
+    *,
+    session: Session,
+    channel: str,
+    direction: Direction,
+    kind: str,
+    staff_id: int | None,
+    detail: dict[str, Any] | None = None,
+) -> MessageLog:
+    entry = MessageLog(channel=channel, direction=direction.value, kind=kind, staff_id=staff_id, detail=detail or {})
+    session.add(entry)
+    session.flush()
+    return entry

@@ -1,0 +1,108 @@
+"""Shared fixtures: a migrated database on SQLite and on PostgreSQL, the example profile, and the demo directory."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from bot.chat import Channel, IncomingMessage, Reply
+from bot.conversation import Conversation
+from bot.profile import Profile, load_profile
+from bot.settings import EXAMPLE_PROFILE
+from storage import directory, migrate
+from storage.engine import create_database_engine, session_scope
+from storage.seed import import_directory
+
+POSTGRES_URL = os.environ.get("IGBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+DEMO_DIRECTORY = Path(__file__).parents[1] / "bot" / "profiles" / "demo-directory.yaml"
+
+
+def _postgres_or_fail() -> None:
+    """In CI a missing PostgreSQL is a failure; on a laptop without one, those tests are skipped with the reason."""
+    try:
+        with create_engine(POSTGRES_URL).connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except OperationalError as error:
+        reason = f"PostgreSQL is not reachable at {POSTGRES_URL}: {str(error.orig).strip().splitlines()[0]}"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: a file for SQLite, a schema of its own in the `test` database for PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'igbot.db'}"
+        return
+    _postgres_or_fail()
+    schema = f"igbot_test_{secrets.token_hex(4)}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """A migrated database with the invented demo directory in it."""
+    engine = create_database_engine(database_url)
+    migrate.upgrade(engine)
+    with session_scope(engine) as session:
+        import_directory(session=session, path=DEMO_DIRECTORY)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def profile() -> Profile:
+    return load_profile(EXAMPLE_PROFILE)
+
+
+class Chat:
+    """A person talking to igbot through the conversation core, as a test reads it: say, then look at the replies."""
+
+    def __init__(self, conversation: Conversation, staff_id: int | None) -> None:
+        self.conversation = conversation
+        self.staff_id = staff_id
+
+    def say(self, text: str = "", *, action: str | None = None, form: dict[str, str] | None = None,
+            supports_forms: bool = False) -> list[Reply]:
+        message = IncomingMessage(channel=Channel.CONSOLE, staff_id=self.staff_id, text=text, action=action,
+                                  form=form, supports_forms=supports_forms)
+        return self.conversation.handle_now(message)
+
+    def text(self, said: str = "", **kwargs: object) -> str:
+        """Everything igbot answered, as one string."""
+        return "\n".join(reply.text for reply in self.say(said, **kwargs))  # type: ignore[arg-type]  # forwarded
+
+
+@pytest.fixture
+def conversation(engine: Engine, profile: Profile) -> Conversation:
+    from bot.app import build_conversation
+
+    return build_conversation(profile, engine)
+
+
+@pytest.fixture
+def chat_as(engine: Engine, conversation: Conversation):  # type: ignore[no-untyped-def]  # returns a factory
+    def start(email: str | None) -> Chat:
+        if email is None:
+            return Chat(conversation, None)
+        with session_scope(engine) as session:
+            member = directory.get_by_email(session=session, email=email)
+            assert member is not None, f"{email} is not in the demo directory"
+            return Chat(conversation, member.id)
+
+    return start

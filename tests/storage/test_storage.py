@@ -1,0 +1,95 @@
+"""The same storage behaviour on SQLite and PostgreSQL (the `engine` fixture runs each test on both)."""
+
+from sqlalchemy import Engine, text
+from sqlmodel import select
+
+from storage import audit, conversations, directory, messages
+from storage.engine import session_scope
+from storage.models import AuditEvent, Direction, MessageLog, Role
+
+
+def test_the_demo_directory_has_teams_managers_and_ig_roles(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        people = directory.get_all(session=session)
+        assert len(people) == 30
+        assert len({person.team for person in people}) == 4
+        manager = directory.get_by_email(session=session, email="Rachel.Dunmore@example.org")
+        assert manager is not None and manager.has_role(Role.MANAGER)
+        assert len(directory.reports_of(session=session, manager_id=manager.id)) == 7
+        assert [p.name for p in directory.get_with_role(session=session, role=Role.IG_OFFICER)] == ["Harriet Osei"]
+
+
+def test_platform_ids_find_the_person(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        member = directory.get_by_email(session=session, email="sam.okafor@example.org")
+        assert member is not None
+        directory.link_platform_id(session=session, member=member, slack_user_id="U0SAM", teams_user_id="aad-sam")
+    with session_scope(engine) as session:
+        assert directory.get_by_slack_id(session=session, slack_user_id="U0SAM").email == "sam.okafor@example.org"
+        assert directory.get_by_teams_id(session=session, teams_user_id="aad-sam").name == "Sam Okafor"
+
+
+def test_conversation_state_survives_a_new_session_and_can_be_cleared(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        staff_id = directory.get_by_email(session=session, email="sam.okafor@example.org").id
+        conversations.save(session=session, staff_id=staff_id, workflow="decision", data={"answers": ["a"]})
+        conversations.save(session=session, staff_id=staff_id, workflow="decision", data={"answers": ["a", "b"]})
+    with session_scope(engine) as session:
+        state = conversations.get(session=session, staff_id=staff_id)
+        assert state is not None and state.data == {"answers": ["a", "b"]}
+        conversations.clear(session=session, staff_id=staff_id)
+    with session_scope(engine) as session:
+        assert conversations.get(session=session, staff_id=staff_id) is None
+
+
+def test_a_failed_unit_of_work_writes_nothing(engine: Engine) -> None:
+    try:
+        with session_scope(engine) as session:
+            directory.create(session=session, email="new.starter@example.org", name="New Starter")
+            raise RuntimeError("rejected half way")
+    except RuntimeError:
+        pass
+    with session_scope(engine) as session:
+        assert directory.get_by_email(session=session, email="new.starter@example.org") is None
+
+
+def test_the_message_log_keeps_metadata_only(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        messages.record(session=session, channel="slack", direction=Direction.IN, kind="question", staff_id=None,
+                        detail={"entry_id": "clear-desk"})
+    with session_scope(engine) as session:
+        columns = set(MessageLog.model_fields)
+        assert "text" not in columns
+        assert session.exec(select(MessageLog)).one().detail == {"entry_id": "clear-desk"}
+
+
+def _three_events(engine: Engine) -> list[int]:
+    with session_scope(engine) as session:
+        ids = [audit.record(session=session, action=f"incident.{verb}", actor_id=None, subject="IG-2026-0001").id
+               for verb in ("reported", "triaged", "closed")]
+    return ids
+
+
+def test_an_intact_audit_log_verifies(engine: Engine) -> None:
+    _three_events(engine)
+    with session_scope(engine) as session:
+        assert audit.verify(session=session) is None
+
+
+def test_an_edited_audit_row_is_detected(engine: Engine) -> None:
+    first, second, third = _three_events(engine)
+    with session_scope(engine) as session:
+        session.exec(text("UPDATE audit_event SET action = 'incident.ignored' WHERE id = :id").bindparams(id=second))
+    with session_scope(engine) as session:
+        broken = audit.verify(session=session)
+    assert broken is not None and broken.event_id == second and "altered" in broken.problem
+
+
+def test_a_removed_audit_row_is_detected(engine: Engine) -> None:
+    first, second, third = _three_events(engine)
+    with session_scope(engine) as session:
+        session.exec(text("DELETE FROM audit_event WHERE id = :id").bindparams(id=second))
+    with session_scope(engine) as session:
+        broken = audit.verify(session=session)
+        assert session.exec(select(AuditEvent)).all()
+    assert broken is not None and broken.event_id == third and "removed" in broken.problem

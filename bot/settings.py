@@ -30,6 +30,7 @@ class Settings:
     slack_app_token: str | None
     slack_api_url: str | None
     slack_team_id: str | None
+    slack_ig_channel: str | None
     teams_app_id: str | None
     teams_app_password: str | None
     teams_tenant_id: str | None
@@ -77,6 +78,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         slack_app_token=env.get("SLACK_APP_TOKEN") or None,
         slack_api_url=env.get("SLACK_API_URL") or None,
         slack_team_id=env.get("SLACK_TEAM_ID") or None,
+        slack_ig_channel=env.get("SLACK_IG_CHANNEL") or None,
         teams_app_id=env.get("TEAMS_APP_ID") or None,
         teams_app_password=env.get("TEAMS_APP_PASSWORD") or None,
         teams_tenant_id=env.get("TEAMS_TENANT_ID") or None,

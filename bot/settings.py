@@ -36,6 +36,9 @@ class Settings:
     teams_tenant_id: str | None
     teams_allow_anonymous: bool
     log_level: str
+    teams_openid_metadata_url: str | None = None
+    teams_token_url: str | None = None
+    teams_ig_channel: str | None = None
 
     @property
     def uses_embedded_database(self) -> bool:
@@ -84,6 +87,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         teams_tenant_id=env.get("TEAMS_TENANT_ID") or None,
         teams_allow_anonymous=_flag(env, "TEAMS_ALLOW_ANONYMOUS"),
         log_level=log_level,
+        teams_openid_metadata_url=env.get("TEAMS_OPENID_METADATA_URL") or None,
+        teams_token_url=env.get("TEAMS_TOKEN_URL") or None,
+        teams_ig_channel=env.get("TEAMS_IG_CHANNEL") or None,
     )
 
 

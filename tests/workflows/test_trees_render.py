@@ -1,0 +1,59 @@
+"""Tree text names the organisation's people through placeholders filled from the profile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from workflows.trees import load_all, placeholder_values, render_outcome, render_question, render_text
+from workflows.trees.render import PLACEHOLDERS, MissingProfileValue
+
+EXAMPLE_PROFILE = Path(__file__).resolve().parents[2] / "bot" / "profiles" / "example.yaml"
+
+
+@pytest.fixture(scope="module")
+def values() -> dict[str, str]:
+    return placeholder_values(yaml.safe_load(EXAMPLE_PROFILE.read_text(encoding="utf-8")))
+
+
+def test_every_placeholder_gets_a_value_from_the_example_profile(values: dict[str, str]) -> None:
+    assert set(values) == PLACEHOLDERS
+    assert values["caldicott_name"] == "Paul Hughes"
+    assert values["dp_email"] == "data.protection@wearewithyou.org.uk"
+
+
+def test_a_role_missing_from_the_profile_is_described_instead() -> None:
+    values = placeholder_values({"roles": {"caldicott_guardian": {"name": "Paul Hughes"}}})
+
+    assert values["deputy_caldicott_name"] == "the Deputy Caldicott Guardian"
+
+
+def test_an_outcome_is_shown_with_the_organisations_names(values: dict[str, str]) -> None:
+    deceased = load_all()["can-i-share"].outcomes["deceased-ask-cg"]
+
+    shown = render_outcome(deceased, values)
+
+    assert shown.headline == (
+        "Ask the Caldicott Guardian (Paul Hughes) or the IG team at data.protection@wearewithyou.org.uk "
+        "before you share anything."
+    )
+    assert all("{" not in text for text in (*shown.reasons, *shown.conditions))
+
+
+def test_a_question_is_shown_with_the_organisations_names(values: dict[str, str]) -> None:
+    what = load_all()["device-or-app"].questions["what"]
+
+    shown = render_question(what, values)
+
+    assert shown.options[0].label == "A laptop, phone or tablet We Are With You gave me"
+
+
+def test_text_without_placeholders_is_unchanged() -> None:
+    assert render_text("Lock your screen.", {}) == "Lock your screen."
+
+
+def test_a_placeholder_without_a_value_is_an_error_not_shown_to_staff() -> None:
+    with pytest.raises(MissingProfileValue):
+        render_text("Email {dp_email}.", {})

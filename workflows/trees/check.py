@@ -1,0 +1,254 @@
+"""Checking that decision trees are whole and sound.
+
+``check_tree`` finds every problem in one tree rather than stopping at the first: a
+question with no options, an option that leads nowhere (or to two places), a cycle, a
+question or outcome no walk can reach, a citation to a source nobody knows, a placeholder
+the profile cannot fill. ``check_tree_files`` is what ``igbot tree check`` runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from workflows.trees.loading import load_tree, tree_files
+from workflows.trees.model import DecisionTree, Option, Outcome, Question, TreeError, Verdict
+from workflows.trees.render import PLACEHOLDERS, placeholders_in
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SOURCES_PATH = REPO_ROOT / "knowledge" / "sources.yaml"
+PROFILE_PATH = REPO_ROOT / "bot" / "profiles" / "example.yaml"
+
+# Flows an outcome may hand over to when the tree ends.
+KNOWN_FLOWS: frozenset[str] = frozenset({"incident-report"})
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a tree: which tree, which node, and what."""
+
+    tree: str
+    node: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.tree}: {self.node}: {self.message}"
+
+
+def check_tree(
+    tree: DecisionTree,
+    *,
+    citation_refs: Collection[str],
+    placeholders: Collection[str] = PLACEHOLDERS,
+    flows: Collection[str] = KNOWN_FLOWS,
+) -> list[Problem]:
+    """Every problem found in ``tree``; an empty list means it is sound."""
+    problems = _check_start(tree)
+    for question in tree.questions.values():
+        problems += _check_question(tree, question)
+    problems += _check_cycles(tree)
+    problems += _check_reachable(tree)
+    for outcome in tree.outcomes.values():
+        problems += _check_outcome(tree, outcome, citation_refs=citation_refs, flows=flows)
+    problems += _check_placeholders(tree, placeholders)
+    return problems
+
+
+def check_trees(
+    trees: Iterable[DecisionTree],
+    *,
+    citation_refs: Collection[str],
+    placeholders: Collection[str] = PLACEHOLDERS,
+    flows: Collection[str] = KNOWN_FLOWS,
+) -> list[Problem]:
+    """Every problem in each tree, and any tree id used twice."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for tree in trees:
+        if tree.id in seen:
+            problems.append(Problem(tree.id, "(tree)", "another tree has the same id"))
+        seen.add(tree.id)
+        problems += check_tree(tree, citation_refs=citation_refs, placeholders=placeholders, flows=flows)
+    return problems
+
+
+def check_tree_files(
+    paths: Iterable[Path],
+    *,
+    citation_refs: Collection[str] | None = None,
+    placeholders: Collection[str] = PLACEHOLDERS,
+) -> list[Problem]:
+    """Load and check each file. A file that cannot be loaded is one problem naming
+    the file and field. Citation refs default to the real ones (``known_citation_refs``)."""
+    refs = known_citation_refs() if citation_refs is None else citation_refs
+    problems: list[Problem] = []
+    trees: list[DecisionTree] = []
+    for path in paths:
+        try:
+            trees.append(load_tree(path))
+        except TreeError as error:
+            problems.append(Problem(error.source, error.field, error.problem))
+    return problems + check_trees(trees, citation_refs=refs, placeholders=placeholders)
+
+
+def check_shipped_trees() -> list[Problem]:
+    """Every problem in the trees shipped in ``workflows/trees/data/``."""
+    return check_tree_files(tree_files())
+
+
+def known_citation_refs(*, sources_path: Path = SOURCES_PATH, profile_path: Path = PROFILE_PATH) -> frozenset[str]:
+    """What a citation may refer to: the policy numbers in the organisation profile and
+    the keys of the sources catalogue. A sources file that does not exist yet counts as
+    empty."""
+    return frozenset(_policy_numbers(profile_path)) | frozenset(_source_keys(sources_path))
+
+
+def _policy_numbers(profile_path: Path) -> list[str]:
+    profile = yaml.safe_load(profile_path.read_text(encoding="utf-8")) or {}
+    policies = profile.get("policies", []) if isinstance(profile, Mapping) else []
+    return [str(policy["number"]) for policy in policies if isinstance(policy, Mapping) and "number" in policy]
+
+
+def _source_keys(sources_path: Path) -> list[str]:
+    """Keys of the sources catalogue, whether it is a mapping of key to source (at the
+    top or under ``sources:``) or a list of sources each with a ``key`` or ``id``."""
+    if not sources_path.exists():
+        return []
+    catalogue = yaml.safe_load(sources_path.read_text(encoding="utf-8"))
+    if isinstance(catalogue, Mapping) and "sources" in catalogue:
+        catalogue = catalogue["sources"]
+    if isinstance(catalogue, Mapping):
+        return [str(key) for key in catalogue]
+    if isinstance(catalogue, list):
+        return [
+            str(entry.get("key", entry.get("id")))
+            for entry in catalogue
+            if isinstance(entry, Mapping) and ("key" in entry or "id" in entry)
+        ]
+    return []
+
+
+def _check_start(tree: DecisionTree) -> list[Problem]:
+    problems: list[Problem] = []
+    if tree.start not in tree.questions:
+        problems.append(Problem(tree.id, "start", f"no question called {tree.start!r}"))
+    for shared in sorted(tree.questions.keys() & tree.outcomes.keys()):
+        problems.append(Problem(tree.id, f"question {shared}", "an outcome has the same id"))
+    return problems
+
+
+def _check_question(tree: DecisionTree, question: Question) -> list[Problem]:
+    node = f"question {question.id}"
+    if not question.options:
+        return [Problem(tree.id, node, "dead end: the question offers no options")]
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for option in question.options:
+        if option.id in seen:
+            problems.append(Problem(tree.id, node, f"option id {option.id!r} is used twice"))
+        seen.add(option.id)
+        problems += _check_option(tree, question, option)
+    return problems
+
+
+def _check_option(tree: DecisionTree, question: Question, option: Option) -> list[Problem]:
+    node = f"question {question.id}, option {option.id}"
+    if option.next is None and option.outcome is None:
+        return [Problem(tree.id, node, "dead end: leads to no question and no outcome")]
+    if option.next is not None and option.outcome is not None:
+        return [Problem(tree.id, node, "leads to both a question and an outcome; choose one")]
+    if option.next is not None and option.next not in tree.questions:
+        return [Problem(tree.id, node, f"dead end: next question {option.next!r} does not exist")]
+    if option.outcome is not None and option.outcome not in tree.outcomes:
+        return [Problem(tree.id, node, f"dead end: outcome {option.outcome!r} does not exist")]
+    return []
+
+
+def _next_questions(tree: DecisionTree, question: Question) -> list[str]:
+    return [option.next for option in question.options if option.next is not None and option.next in tree.questions]
+
+
+def _check_cycles(tree: DecisionTree) -> list[Problem]:
+    problems: list[Problem] = []
+    finished: set[str] = set()
+
+    def visit(question_id: str, path: list[str]) -> None:
+        if question_id in path:
+            loop = " -> ".join([*path[path.index(question_id) :], question_id])
+            problems.append(Problem(tree.id, f"question {question_id}", f"cycle: {loop}"))
+            return
+        if question_id in finished:
+            return
+        for next_id in _next_questions(tree, tree.questions[question_id]):
+            visit(next_id, [*path, question_id])
+        finished.add(question_id)
+
+    for question_id in sorted(tree.questions):
+        visit(question_id, [])
+    return problems
+
+
+def _check_reachable(tree: DecisionTree) -> list[Problem]:
+    reached: set[str] = set()
+    waiting = [tree.start] if tree.start in tree.questions else []
+    while waiting:
+        question = tree.questions[waiting.pop()]
+        if question.id in reached:
+            continue
+        reached.add(question.id)
+        waiting += _next_questions(tree, question)
+        reached.update(option.outcome for option in question.options if option.outcome is not None)
+    unreachable_questions = sorted(tree.questions.keys() - reached)
+    unreachable_outcomes = sorted(tree.outcomes.keys() - reached)
+    return [Problem(tree.id, f"question {qid}", "unreachable from the start") for qid in unreachable_questions] + [
+        Problem(tree.id, f"outcome {oid}", "unreachable: no option leads to it") for oid in unreachable_outcomes
+    ]
+
+
+def _check_outcome(
+    tree: DecisionTree, outcome: Outcome, *, citation_refs: Collection[str], flows: Collection[str]
+) -> list[Problem]:
+    node = f"outcome {outcome.id}"
+    problems = [
+        Problem(tree.id, node, f"unknown citation ref {citation.ref!r}")
+        for citation in outcome.citations
+        if citation.ref not in citation_refs
+    ]
+    if not outcome.reasons:
+        problems.append(Problem(tree.id, node, "gives no reasons"))
+    if not outcome.citations:
+        problems.append(Problem(tree.id, node, "cites no source"))
+    if outcome.verdict is Verdict.YES_WITH_CONDITIONS and not outcome.conditions:
+        problems.append(Problem(tree.id, node, "verdict yes_with_conditions but no conditions"))
+    if outcome.verdict is Verdict.REPORT_INCIDENT and outcome.next_flow is None:
+        problems.append(Problem(tree.id, node, "verdict report_incident but no next_flow"))
+    if outcome.next_flow is not None and outcome.next_flow not in flows:
+        problems.append(Problem(tree.id, node, f"unknown next_flow {outcome.next_flow!r}"))
+    return problems
+
+
+def _texts_by_node(tree: DecisionTree) -> Iterable[tuple[str, str]]:
+    yield "(tree)", tree.title
+    yield "(tree)", tree.description
+    for question in tree.questions.values():
+        node = f"question {question.id}"
+        yield node, question.text
+        if question.help is not None:
+            yield node, question.help
+        for option in question.options:
+            yield f"{node}, option {option.id}", option.label
+    for outcome in tree.outcomes.values():
+        node = f"outcome {outcome.id}"
+        for text in (outcome.headline, *outcome.reasons, *outcome.conditions):
+            yield node, text
+
+
+def _check_placeholders(tree: DecisionTree, placeholders: Collection[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    for node, text in _texts_by_node(tree):
+        for name in sorted(placeholders_in(text) - set(placeholders)):
+            problems.append(Problem(tree.id, node, f"unknown placeholder {{{name}}}"))
+    return problems

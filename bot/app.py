@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,5 +60,7 @@ def build_conversation(profile: Profile, engine: Engine) -> Conversation:
     return conversation
 
 
-def _installers() -> list:  # type: ignore[type-arg]  # filled as capabilities land
-    return []
+def _installers() -> list[Callable[[Conversation], None]]:
+    from workflows import decisions
+
+    return [decisions.install]

@@ -54,9 +54,11 @@ def render(reply: Reply, *, styled: bool = False, first_number: int = 1) -> str:
     for citation in reply.citations:
         link = f" <{citation.url}>" if citation.url else ""
         lines.append(f"  Source: {citation.ref}{link}")
-    if reply.choices:
-        numbered = (f"[{number}] {choice.label}" for number, choice in enumerate(reply.choices, start=first_number))
-        lines.append("  " + "   ".join(numbered))
+    numbered = [f"[{number}] {choice.label}" for number, choice in enumerate(reply.choices, start=first_number)]
+    if sum(len(choice) for choice in numbered) <= 72:
+        lines += ["  " + "   ".join(numbered)] if numbered else []
+    else:
+        lines += [f"  {choice}" for choice in numbered]
     return "\n".join(lines)
 
 

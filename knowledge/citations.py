@@ -1,0 +1,62 @@
+"""Turning a source reference in content ({ref, section}) into a citation a person can follow.
+
+A `ref` is a policy number from the organisation profile (its title and link come from
+there) or a key of the external sources catalogue `knowledge/sources.yaml`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.chat import Citation
+from bot.errors import ConfigurationError
+from bot.profile import Profile
+
+SOURCES_FILE = Path(__file__).parent / "sources.yaml"
+
+
+@dataclass(frozen=True)
+class ExternalSource:
+    title: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class SourceCatalogue:
+    profile: Profile
+    external: Mapping[str, ExternalSource]
+
+    @classmethod
+    def load(cls, profile: Profile, path: Path = SOURCES_FILE) -> SourceCatalogue:
+        return cls(profile=profile, external=load_external_sources(path))
+
+    def known_refs(self) -> set[str]:
+        return {policy.number for policy in self.profile.policies} | set(self.external)
+
+    def cite(self, ref: str, section: str | None = None) -> Citation:
+        """The citation for a reference; an unknown one is shown as written rather than dropped."""
+        policy = self.profile.policy(ref)
+        if policy is not None:
+            label = f"{policy.number} — {section}" if section else f"{policy.number} {policy.title}"
+            return Citation(title=policy.title, ref=label, url=policy.link)
+        source = self.external.get(ref)
+        if source is not None:
+            label = f"{source.title} — {section}" if section else source.title
+            return Citation(title=source.title, ref=label, url=source.url)
+        return Citation(title=ref, ref=f"{ref} — {section}" if section else ref)
+
+
+def load_external_sources(path: Path) -> dict[str, ExternalSource]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(raw, dict):
+        raise ConfigurationError(f"{path} must map each source key to its title and url.")
+    sources = {}
+    for key, value in raw.items():
+        if not isinstance(value, dict) or not value.get("title"):
+            raise ConfigurationError(f"{path}: source {key!r} needs a title.")
+        sources[str(key)] = ExternalSource(title=str(value["title"]), url=value.get("url") or None)
+    return sources

@@ -98,8 +98,8 @@ def test_tree_check_passes_the_shipped_trees_and_names_a_cycle(tmp_path) -> None
     broken.write_text(
         "id: loop\ntitle: Loop\nversion: 1\ndescription: Goes round.\nstart: a\n"
         "questions:\n"
-        "  a: {text: "A?", options: [{id: onward, label: Onward, next: b}]}\n"
-        "  b: {text: "B?", options: [{id: again, label: Again, next: a}]}\n"
+        "  a: {text: 'A?', options: [{id: onward, label: Onward, next: b}]}\n"
+        "  b: {text: 'B?', options: [{id: again, label: Again, next: a}]}\n"
         "outcomes: {}\n"
     )
     result = subprocess.run([sys.executable, "-m", "bot.cli", "tree", "check", str(broken)],

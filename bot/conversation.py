@@ -59,10 +59,15 @@ class Turn:
 
 @dataclass
 class Step:
-    """What a workflow did with a turn: its replies, and its state to keep (None when it has finished)."""
+    """What a workflow did with a turn: its replies, and its state to keep (None when it has finished).
+
+    `understood` is False when the person typed something that is not an answer to the
+    step; if it reads like a question, the knowledge base answers it instead.
+    """
 
     replies: list[Reply]
     state: dict[str, Any] | None = None
+    understood: bool = True
 
 
 class Workflow(Protocol):
@@ -131,7 +136,11 @@ class Conversation:
         active = self._active_state(turn)
         if active is not None and (lowered not in _HELP_WORDS or turn.message.form):
             workflow, data = active
-            return self._apply(turn, workflow, workflow.resume(turn, data))
+            step = workflow.resume(turn, data)
+            if not step.understood and _reads_like_a_question(turn.text):
+                note = wording.STILL_IN_WORKFLOW.format(workflow=workflow.help_line.split(":")[0].strip("*"))
+                return [*self.answerer.answer(turn), Reply(text=note)]
+            return self._apply(turn, workflow, step)
         if lowered in _HELP_WORDS:
             return [self.help(turn)]
         for workflow in self.workflows.values():
@@ -212,6 +221,10 @@ class Conversation:
             session=turn.session, channel=channel, direction=Direction.OUT, kind="reply", staff_id=staff_id,
             detail={"replies": len(replies)},
         )
+
+
+def _reads_like_a_question(text: str) -> bool:
+    return text.rstrip().endswith("?") or len(text.split()) >= 5
 
 
 def normalise_command(text: str) -> str:

@@ -37,3 +37,73 @@ PERSONAL_DATA_WARNING = (
     "Please don't paste personal details (names, NHS numbers, dates of birth, addresses or phone "
     "numbers) into chat. I haven't stored them. Use an ID or initials instead, as our policy asks."
 )
+
+# Training status ("my training", `/ig training`, Slack App Home).
+TRAINING_TITLE = "Your IG training"
+
+TRAINING_CURRENT = (
+    "Your *{course}* training is up to date: you completed it on {completed_on}, "
+    "and it is valid until {valid_until}."
+)
+
+TRAINING_DUE_SOON = (
+    "Your *{course}* training is valid until {valid_until}, which is {days}. "
+    "Please book your refresher now so it doesn't lapse. You last completed it on {completed_on}."
+)
+
+TRAINING_OVERDUE = (
+    "Your *{course}* training has been overdue since {valid_until}: you last completed it on {completed_on}, "
+    "and it needs renewing every {training_validity_months} months. Please complete it as soon as you can. "
+    "If you already have, ask the IG team ({dp_email}) to update your record."
+)
+
+TRAINING_NEVER = (
+    "I have no record of you completing *{course}* training. Everyone at {org_name} completes it every "
+    "{training_validity_months} months: please book it soon. If you already have, ask the IG team "
+    "({dp_email}) to update your record."
+)
+
+# Slack.
+FLOW_NOT_AVAILABLE = "Sorry, that isn't available here yet. Ask me a question instead, or type *help* to see what I can do."
+
+FORM_COULD_NOT_OPEN = (
+    "I couldn't open the form in time. Press the button again, or answer here one step at a time."
+)
+
+SLACK_HOME_INTRO = "Ask me about keeping information safe in a direct message, or use `/ig` anywhere."
+
+SLACK_HOME_NOTHING_WAITING = "Nothing is waiting for you."
+
+SLACK_HOME_UNFINISHED = "You have something unfinished: *{label}*. Carry on in our direct messages, or cancel it."
+
+SLACK_HOME_TRAINING_DUE = "Complete your *{course}* training."
+
+SLACK_CHOSEN = "You chose *{label}*."
+
+DECLINE = (
+    "I'm not confident I know the answer to that, and I'd rather not guess about Information Governance. "
+    "I can pass your question to the IG team, or you can email {dp_email}."
+)
+
+DECLINE_WITH_SUGGESTIONS = DECLINE + " If you meant one of these, pick it:"
+
+INCIDENT_PREFACE = (
+    "It sounds as if something may have gone wrong. That's OK: reporting it quickly is the right thing to do. "
+    "Here's what to do straight away:"
+)
+
+FEEDBACK_THANKS = "Thanks, that helps us keep the answers right."
+
+FEEDBACK_SORRY = (
+    "Sorry that didn't help. I've noted it for the IG team so they can improve the answer. "
+    "Would you like me to pass your question to them?"
+)
+
+REFERRED = (
+    "I've passed your question to the IG team (reference Q-{reference}). "
+    "They'll get back to you; if it's urgent, email {dp_email}."
+)
+
+YOU_ARE_WELCOME = "You're welcome. Ask me anything else, or type *help*."
+
+STILL_IN_WORKFLOW = "You're still in the middle of *{workflow}*: pick an option to carry on, or type *cancel* to stop."

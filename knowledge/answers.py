@@ -1,21 +1,134 @@
-"""Answering questions from the knowledge base (replaced by the retrieval engine as it lands)."""
+"""Answering questions from the knowledge base: a cited answer, or an honest "I don't know".
+
+Declined questions and feedback are kept with personal identifiers redacted, so the IG
+officer can see where the knowledge base falls short (`igbot kb gaps`).
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from bot.chat import Reply
-from bot.conversation import Turn
+from bot import wording
+from bot.chat import Choice, ChoiceStyle, Reply
+from bot.conversation import Conversation, Turn, start_action
+from bot.errors import CommandError
 from bot.profile import Profile
+from knowledge.citations import SourceCatalogue
+from knowledge.entries import Entry, load_entries
+from knowledge.identifiers import find_identifiers, redact
+from knowledge.retrieval import Answer, KnowledgeIndex, render_answer
+from storage import curation
+from storage.curation import Signal
+
+ACTION_PREFIX = "kb"
+INCIDENT_TAG = "incidents"
+_THANKS = re.compile(r"^(thanks|thank you|cheers|ta|thx|great,? thanks)\b[ !.]*$", re.IGNORECASE)
+# First-person accounts of something that happened: "I sent...", "we've lost...", "my laptop was stolen".
+_SOMETHING_HAPPENED = re.compile(
+    r"\b(i|we|i've|we've|ive|my|our|someone|somebody)\b.*\b(sent|emailed|e-mailed|lost|left|dropped|clicked|"
+    r"opened|posted|shared|forwarded|stolen|deleted|misplaced|leaked|gave|told|hacked|copied|uploaded)\b",
+    re.IGNORECASE,
+)
 
 
-@dataclass
+@dataclass(frozen=True)
 class KnowledgeAnswerer:
     profile: Profile
+    index: KnowledgeIndex
+    sources: SourceCatalogue
 
     @classmethod
     def load(cls, profile: Profile) -> KnowledgeAnswerer:
-        return cls(profile=profile)
+        return cls(profile=profile, index=KnowledgeIndex.build(load_entries()), sources=SourceCatalogue.load(profile))
+
+    def ask(self, question: str) -> Answer:
+        """The index's answer to a question, identifiers removed first: they never help and are never kept."""
+        return self.index.ask(_without_identifiers(question))
 
     def answer(self, turn: Turn) -> list[Reply]:
-        return [Reply(text="I don't know the answer to that yet.")]
+        question = turn.text
+        if _THANKS.match(question):
+            return [Reply(text=wording.YOU_ARE_WELCOME)]
+        notes = (wording.PERSONAL_DATA_WARNING,) if find_identifiers(question) else ()
+        safe_question = redact(question)
+        result = self.ask(question)
+        if not result.answered or result.entry is None:
+            return [self._decline(turn, safe_question, result, notes)]
+        return [self.entry_reply(result.entry, related=result.related, question=safe_question, notes=notes)]
+
+    def entry_reply(self, entry: Entry, *, related: list[Entry], question: str = "",
+                    notes: tuple[str, ...] = ()) -> Reply:
+        text = render_answer(entry, self.profile.placeholders())
+        choices = [
+            Choice("Helpful", f"{ACTION_PREFIX}:helpful:{entry.id}"),
+            Choice("Not helpful", f"{ACTION_PREFIX}:unhelpful:{entry.id}:{question[:400]}"),
+            Choice("Ask the IG team", f"{ACTION_PREFIX}:refer:{entry.id}:{question[:400]}"),
+        ]
+        if INCIDENT_TAG in entry.tags:
+            report = Choice("Report an incident", start_action("incident-report"), ChoiceStyle.PRIMARY)
+            choices.insert(0, report)
+            if _SOMETHING_HAPPENED.search(question):
+                text = f"{wording.INCIDENT_PREFACE}\n\n{text}"
+        choices += [Choice(f"Related: {other.title}", f"{ACTION_PREFIX}:show:{other.id}") for other in related[:2]]
+        citations = tuple(self.sources.cite(source.ref, source.section) for source in entry.sources)
+        return Reply(title=entry.title, text=text, citations=citations, choices=tuple(choices), notes=notes)
+
+    def _decline(self, turn: Turn, question: str, result: Answer, notes: tuple[str, ...]) -> Reply:
+        staff_id = turn.person.id if turn.person else None
+        item = curation.create(session=turn.session, signal=Signal.DECLINED, question=question, score=result.score,
+                               staff_id=staff_id)
+        values = self.profile.placeholders()
+        suggestions = [Choice(entry.title, f"{ACTION_PREFIX}:show:{entry.id}") for entry in result.related[:2]]
+        text = (wording.DECLINE_WITH_SUGGESTIONS if suggestions else wording.DECLINE).format(**values)
+        refer = Choice("Ask the IG team", f"{ACTION_PREFIX}:refer-declined:{item.id}", ChoiceStyle.PRIMARY)
+        return Reply(text=text, choices=(*suggestions, refer), notes=notes)
+
+    def on_action(self, turn: Turn, rest: str) -> list[Reply]:
+        """Buttons on answers: feedback, passing a question to the IG team, showing a related entry."""
+        verb, _, argument = rest.partition(":")
+        entry_id, _, question = argument.partition(":")
+        staff_id = turn.person.id if turn.person else None
+        values = self.profile.placeholders()
+        if verb == "show":
+            return [self.entry_reply(self._entry(entry_id), related=[])]
+        if verb == "helpful":
+            curation.create(session=turn.session, signal=Signal.HELPFUL, entry_id=entry_id, staff_id=staff_id)
+            return [Reply(text=wording.FEEDBACK_THANKS)]
+        if verb == "unhelpful":
+            curation.create(session=turn.session, signal=Signal.NOT_HELPFUL, question=redact(question),
+                            entry_id=entry_id, staff_id=staff_id)
+            refer = Choice("Ask the IG team", f"{ACTION_PREFIX}:refer:{entry_id}:{question}")
+            return [Reply(text=wording.FEEDBACK_SORRY, choices=(refer,))]
+        if verb == "refer":
+            item = curation.create(session=turn.session, signal=Signal.REFERRED, question=redact(question),
+                                   entry_id=entry_id, staff_id=staff_id)
+            return [Reply(text=wording.REFERRED.format(reference=item.id, **values))]
+        if verb == "refer-declined" and entry_id.isdigit():
+            declined = curation.get(session=turn.session, item_id=int(entry_id))
+            if declined is not None:
+                item = curation.create(session=turn.session, signal=Signal.REFERRED, question=declined.question,
+                                       staff_id=staff_id)
+                return [Reply(text=wording.REFERRED.format(reference=item.id, **values))]
+        return [Reply(text=wording.STALE_BUTTON)]
+
+    def _entry(self, entry_id: str) -> Entry:
+        entry = self.index.get(entry_id)
+        if entry is None:
+            raise CommandError("That answer is no longer in the knowledge base. Ask me again in your own words.")
+        return entry
+
+
+def _without_identifiers(text: str) -> str:
+    kept, position = [], 0
+    for finding in find_identifiers(text):
+        kept.append(text[position:finding.start])
+        position = finding.end
+    kept.append(text[position:])
+    return " ".join("".join(kept).split())
+
+
+def install(conversation: Conversation) -> None:
+    answerer = conversation.answerer
+    if isinstance(answerer, KnowledgeAnswerer):
+        conversation.add_action(ACTION_PREFIX, answerer.on_action)

@@ -10,29 +10,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from bot.chat import Citation
 from bot.errors import ConfigurationError
 from bot.profile import Profile
-
-SOURCES_FILE = Path(__file__).parent / "sources.yaml"
-
-
-@dataclass(frozen=True)
-class ExternalSource:
-    title: str
-    url: str | None
+from knowledge.entries import SOURCES_PATH, KnowledgeError, SourceDocument, load_sources
 
 
 @dataclass(frozen=True)
 class SourceCatalogue:
     profile: Profile
-    external: Mapping[str, ExternalSource]
+    external: Mapping[str, SourceDocument]
 
     @classmethod
-    def load(cls, profile: Profile, path: Path = SOURCES_FILE) -> SourceCatalogue:
-        return cls(profile=profile, external=load_external_sources(path))
+    def load(cls, profile: Profile, path: Path = SOURCES_PATH) -> SourceCatalogue:
+        try:
+            return cls(profile=profile, external=load_sources(path))
+        except KnowledgeError as error:
+            raise ConfigurationError(str(error)) from None
 
     def known_refs(self) -> set[str]:
         return {policy.number for policy in self.profile.policies} | set(self.external)
@@ -48,15 +42,3 @@ class SourceCatalogue:
             label = f"{source.title} — {section}" if section else source.title
             return Citation(title=source.title, ref=label, url=source.url)
         return Citation(title=ref, ref=f"{ref} — {section}" if section else ref)
-
-
-def load_external_sources(path: Path) -> dict[str, ExternalSource]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if not isinstance(raw, dict):
-        raise ConfigurationError(f"{path} must map each source key to its title and url.")
-    sources = {}
-    for key, value in raw.items():
-        if not isinstance(value, dict) or not value.get("title"):
-            raise ConfigurationError(f"{path}: source {key!r} needs a title.")
-        sources[str(key)] = ExternalSource(title=str(value["title"]), url=value.get("url") or None)
-    return sources

@@ -75,7 +75,8 @@ class TreeWorkflow:
         try:
             chosen = self._read(turn, answers)
         except InvalidAnswer as error:
-            return self.ask(turn, answers, note=error.user_message)
+            step = self.ask(turn, answers, note=error.user_message)
+            return Step(step.replies, step.state, understood=False)
         return self.ask(turn, chosen)
 
     def ask(self, turn: Turn, answers: Sequence[str], *, note: str | None = None) -> Step:

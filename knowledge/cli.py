@@ -1,0 +1,112 @@
+"""`igbot ask`, `igbot kb check` and `igbot kb gaps`: the IG officer's tools for the knowledge base."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.errors import ConfigurationError
+from bot.profile import load_profile
+from bot.settings import load_settings
+from knowledge.answers import KnowledgeAnswerer
+from knowledge.check import check_knowledge, errors
+from knowledge.entries import ENTRIES_DIRECTORY, SOURCES_PATH
+from knowledge.retrieval import Answer, render_answer
+from storage import curation
+from storage.engine import session_scope
+
+
+def register(subparsers: Any) -> None:
+    ask = subparsers.add_parser("ask", help="answer a question (or a file of questions) from the knowledge base")
+    ask.add_argument("question", nargs="?", help="the question, in quotes")
+    ask.add_argument("--file", type=Path, help="a file with one question a line")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    ask.set_defaults(handler=_ask)
+
+    kb = subparsers.add_parser("kb", help="the knowledge base")
+    actions = kb.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
+    actions.add_parser("check", help="validate the content; exits non-zero on errors").set_defaults(handler=_check)
+    gaps = actions.add_parser("gaps", help="declined and unhelpful questions, most frequent first")
+    gaps.add_argument("--json", action="store_true")
+    gaps.set_defaults(handler=_gaps)
+
+
+def _ask(arguments: argparse.Namespace) -> int:
+    if (arguments.question is None) == (arguments.file is None):
+        raise ConfigurationError("Give either a question or --file QUESTIONS.txt, not both or neither.")
+    if arguments.file is not None and not arguments.file.is_file():
+        raise ConfigurationError(f"There is no file {arguments.file}.")
+    answerer = KnowledgeAnswerer.load(load_profile(load_settings().profile_path))
+    if arguments.file is not None:
+        lines = arguments.file.read_text(encoding="utf-8").splitlines()
+        questions = [line.strip() for line in lines if line.strip()]
+    else:
+        questions = [arguments.question]
+    for question in questions:
+        result = answerer.ask(question)
+        print(json.dumps(as_json(answerer, result)) if arguments.json else as_text(answerer, result))
+    return 0
+
+
+def as_json(answerer: KnowledgeAnswerer, result: Answer) -> dict[str, Any]:
+    entry = result.entry if result.answered else None
+    sources = [answerer.sources.cite(source.ref, source.section) for source in entry.sources] if entry else []
+    return {
+        "answered": entry is not None,
+        "answer": render_answer(entry, answerer.profile.placeholders()) if entry else "",
+        "entry_id": entry.id if entry else None,
+        "score": round(result.score, 4),
+        "sources": [{"title": source.title, "ref": source.ref, "url": source.url} for source in sources],
+        "related": [other.id for other in result.related],
+    }
+
+
+def as_text(answerer: KnowledgeAnswerer, result: Answer) -> str:
+    shown = as_json(answerer, result)
+    if not shown["answered"]:
+        return f"(not answered, score {shown['score']:.2f})"
+    lines = [f"{shown['entry_id']} (score {shown['score']:.2f})", shown["answer"]]
+    lines += [f"Source: {source['ref']}" for source in shown["sources"]]
+    return "\n".join(lines) + "\n"
+
+
+def _check(arguments: argparse.Namespace) -> int:
+    from bot.cli import today
+
+    profile = load_profile(load_settings().profile_path)
+    problems = check_knowledge(
+        entries_dir=ENTRIES_DIRECTORY, sources_path=SOURCES_PATH,
+        policy_numbers=[policy.number for policy in profile.policies],
+        placeholder_names=set(profile.placeholders()), today=today(),
+    )
+    for problem in problems:
+        print(problem)
+    failed = errors(problems)
+    print(f"{len(failed)} error(s), {len(problems) - len(failed)} warning(s).")
+    return 1 if failed else 0
+
+
+def _gaps(arguments: argparse.Namespace) -> int:
+    from bot.app import open_database
+
+    settings = load_settings()
+    profile = load_profile(settings.profile_path)
+    with session_scope(open_database(settings)) as session:
+        curation.purge_older_than(session=session, days=profile.retention.declined_questions_days)
+        gaps = curation.get_gaps(session=session)
+    if arguments.json:
+        for gap in gaps:
+            print(json.dumps({"question": gap.question, "signal": gap.signal, "count": gap.count,
+                              "entry_id": gap.entry_id, "last_seen": gap.last_seen.isoformat()}))
+        return 0
+    if not gaps:
+        print("No declined or unhelpful questions yet.")
+        return 0
+    for gap in gaps:
+        about = f" (answer {gap.entry_id})" if gap.entry_id else ""
+        print(f"{gap.count:>4}  {gap.signal:<11} {gap.question}{about}")
+    sys.stdout.flush()
+    return 0

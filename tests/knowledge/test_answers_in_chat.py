@@ -1,0 +1,117 @@
+"""Questions answered in conversation: cited answers, honest declines, and the curation loop."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from bot.conversation import start_action
+from storage import curation
+from storage.curation import CurationItem, Signal
+from storage.engine import session_scope
+
+NHS_NUMBER = "943 476 5919"
+
+
+def _labels(reply) -> list[str]:  # type: ignore[no-untyped-def]  # a bot.chat.Reply
+    return [choice.label for choice in reply.choices]
+
+
+def test_a_question_is_answered_with_its_source_and_feedback_buttons(chat_as) -> None:  # type: ignore[no-untyped-def]
+    [reply] = chat_as("sam.okafor@example.org").say("do i really have to lock my screen if im only gone a minute")
+    assert reply.title and "screen" in (reply.title + reply.text).lower()
+    assert any(citation.ref.startswith("DQ402 — ") for citation in reply.citations)
+    assert _labels(reply)[:3] == ["Helpful", "Not helpful", "Ask the IG team"]
+
+
+def test_profile_values_fill_the_answer(chat_as) -> None:  # type: ignore[no-untyped-def]
+    text = chat_as("sam.okafor@example.org").text("who is our data protection officer?")
+    assert "Alexandra Borghesi" in text and "{" not in text
+
+
+def test_an_out_of_scope_question_is_declined_plainly_and_kept_for_curation(chat_as, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    sam = chat_as("sam.okafor@example.org")
+    [reply] = sam.say("how do I book annual leave for next month?")
+    assert "not confident" in reply.text and "data.protection@" in reply.text
+    assert "Ask the IG team" in _labels(reply)
+    referred = sam.say(action=reply.choices[-1].action)[0]
+    assert "passed your question to the IG team" in referred.text
+    with session_scope(engine) as session:
+        gaps = curation.get_gaps(session=session)
+    assert {(gap.signal, gap.question) for gap in gaps} == {
+        ("declined", "how do I book annual leave for next month?"),
+        ("referred", "how do I book annual leave for next month?"),
+    }
+
+
+def test_personal_identifiers_are_warned_about_and_never_stored(chat_as, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    sam = chat_as("sam.okafor@example.org")
+    [reply] = sam.say(f"what's the parking like for patient {NHS_NUMBER} on 07700 900123?")
+    assert any("don't paste personal details" in note for note in reply.notes)
+    with session_scope(engine) as session:
+        stored = " ".join(item.question for item in session.exec(select(CurationItem)))
+    assert "5919" not in stored and "900123" not in stored
+    assert "[NHS number]" in stored
+
+
+def test_not_helpful_feedback_is_stored_redacted_and_listed_as_a_gap(chat_as, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    sam = chat_as("sam.okafor@example.org")
+    [answer] = sam.say(f"can I text a client's NHS number {NHS_NUMBER} to their GP")
+    unhelpful = next(choice for choice in answer.choices if choice.label == "Not helpful")
+    [sorry] = sam.say(action=unhelpful.action)
+    assert "noted it for the IG team" in sorry.text
+    helpful = next(choice for choice in answer.choices if choice.label == "Helpful")
+    assert "Thanks" in sam.text(action=helpful.action)
+    with session_scope(engine) as session:
+        signals = [item.signal for item in session.exec(select(CurationItem))]
+        gaps = curation.get_gaps(session=session)
+    assert sorted(signals) == [Signal.HELPFUL.value, Signal.NOT_HELPFUL.value]
+    assert [gap.signal for gap in gaps] == ["not_helpful"]
+    assert NHS_NUMBER not in gaps[0].question and gaps[0].entry_id is not None
+
+
+def test_a_question_describing_an_incident_gets_advice_and_an_offer_to_report(chat_as) -> None:  # type: ignore[no-untyped-def]
+    [reply] = chat_as("sam.okafor@example.org").say("I emailed a client's details to the wrong person")
+    assert reply.text.startswith("It sounds as if something may have gone wrong")
+    assert reply.choices[0].action == start_action("incident-report")
+
+
+def test_related_entries_can_be_opened(chat_as) -> None:  # type: ignore[no-untyped-def]
+    sam = chat_as("sam.okafor@example.org")
+    [reply] = sam.say("can I use the wifi in a coffee shop for work")
+    related = [choice for choice in reply.choices if choice.label.startswith("Related: ")]
+    assert related
+    [opened] = sam.say(action=related[0].action)
+    assert opened.title == related[0].label.removeprefix("Related: ")
+    assert opened.citations
+
+
+def _igbot(*arguments: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot.cli", *arguments], capture_output=True, text=True,
+                          cwd=cwd, timeout=120)
+
+
+def test_ask_prints_one_json_object(tmp_path: Path) -> None:
+    result = _igbot("ask", "is it ok to use public wifi for work?", "--json")
+    answer = json.loads(result.stdout)
+    assert set(answer) == {"answered", "answer", "entry_id", "score", "sources", "related"}
+    assert answer["answered"] is True and answer["entry_id"]
+    assert all(set(source) == {"title", "ref", "url"} for source in answer["sources"])
+    declined = json.loads(_igbot("ask", "tell me a joke", "--json").stdout)
+    assert declined["answered"] is False and declined["entry_id"] is None
+
+
+def test_ask_answers_a_file_one_line_each(tmp_path: Path) -> None:
+    questions = tmp_path / "questions.txt"
+    questions.write_text("how often is our training?\n\nwhat's for lunch?\n")
+    lines = _igbot("ask", "--file", str(questions), "--json").stdout.splitlines()
+    assert [json.loads(line)["answered"] for line in lines] == [True, False]
+
+
+def test_kb_check_passes_the_shipped_content() -> None:
+    result = _igbot("kb", "check")
+    assert result.returncode == 0, result.stdout
+    assert "0 error(s)" in result.stdout

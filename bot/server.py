@@ -28,4 +28,7 @@ def build_web_app(assistant: Assistant) -> web.Application:
 
 
 def _channel_mounts() -> list:  # type: ignore[type-arg]  # filled as channels land
-    return []
+    from bot.slack import mount as mount_slack
+    from bot.teams.mount import mount_teams
+
+    return [mount_slack, mount_teams]

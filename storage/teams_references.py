@@ -71,6 +71,17 @@ def get_personal(*, session: Session, staff_id: int) -> TeamsConversationReferen
     return session.exec(statement).first()
 
 
+def get_in_channel(*, session: Session, channel_id: str) -> TeamsConversationReference | None:
+    """A reference to a Teams channel, from its top level or any thread in it (`<channel>;messageid=...`)."""
+    column = col(TeamsConversationReference.conversation_id)
+    statement = (
+        select(TeamsConversationReference)
+        .where((column == channel_id) | column.startswith(channel_id + ";", autoescape=True))
+        .order_by(col(TeamsConversationReference.last_seen_at).desc())
+    )
+    return session.exec(statement).first()
+
+
 def remember(*, session: Session, contact: Contact, staff_id: int | None) -> TeamsConversationReference:
     """Store or refresh a conversation's reference; safe when two replicas see a new conversation at once."""
     stored = get(session=session, conversation_id=contact.conversation_id)

@@ -1,0 +1,144 @@
+"""`POST /api/messages`: Bot Framework activities in, Adaptive Cards out, through the Agents SDK's CloudAdapter.
+
+Each request is authenticated (401 for any token problem, never 500), parsed (400 for
+anything that is not an activity), and then run as one SDK turn: the conversation
+reference is stored, the person identified, the conversation core asked, and each reply
+sent back to the activity's service URL as an Adaptive Card.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from microsoft_agents.activity import Activity, ActivityTypes, ConversationReference
+from microsoft_agents.hosting.aiohttp import CloudAdapter
+from microsoft_agents.hosting.core import TurnContext
+from microsoft_agents.hosting.core.authorization import ClaimsIdentity
+from microsoft_agents.hosting.core.connector import ConnectorClientBase
+from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
+from sqlalchemy import Engine
+
+from bot.chat import Channel, IncomingMessage, Reply
+from bot.conversation import Conversation
+from bot.teams import activities, identity
+from bot.teams.auth import KeysUnavailable, OutboundToken, TokenValidator, Unauthorized, VerifiedToken
+from bot.teams.connector import ConnectorFactory
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TeamsBot:
+    """igbot on Teams: one per server, shared by the endpoint and the messenger."""
+
+    conversation: Conversation
+    engine: Engine
+    outbound: OutboundToken
+    validator: TokenValidator | None
+    app_id: str | None = None
+    tenant_id: str | None = None
+    allow_anonymous: bool = False
+    ig_channel: str | None = None
+    adapter: CloudAdapter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.adapter = CloudAdapter(channel_service_client_factory=ConnectorFactory(self.outbound, self.app_id))
+        self.adapter.on_turn_error = None  # errors reach `messages`, which answers with a status, never a stack trace
+
+    async def messages(self, request: web.Request) -> web.Response:
+        try:
+            verified = await self._authenticate(request.headers.get("Authorization"))
+            activity = activities.parse(await _json(request))
+            if verified is not None:
+                verified.check(service_url=activity.service_url, channel_id=str(activity.channel_id or ""))
+        except Unauthorized as error:
+            log.info("refused a Teams request: %s", error)
+            return _error(401, "The request is not authenticated.")
+        except KeysUnavailable as error:
+            log.warning("cannot check Teams tokens: %s", error)
+            return _error(503, "Token signing keys are unavailable; try again shortly.")
+        except activities.MalformedActivity as error:
+            return _error(400, f"Not a Bot Framework activity: {error}.")
+        if self.tenant_id and activities.tenant_of(activity) not in (None, self.tenant_id):
+            log.info("refused an activity from another tenant conversation=%s", activity.conversation.id)
+            return _error(403, "This bot serves one organisation's tenant only.")
+        identity_claims = ClaimsIdentity(verified.claims, authentication_type="Bearer") if verified else ClaimsIdentity()
+        try:
+            invoke = await self.adapter.process_activity(identity_claims, activity, self.on_turn)
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            log.warning("could not answer over the Bot Connector conversation=%s reason=%s",
+                        activity.conversation.id, type(error).__name__)
+            return _error(502, "The reply could not be delivered to the Bot Connector.")
+        if invoke is not None:
+            return web.json_response(invoke.body, status=int(invoke.status or 200))
+        return web.Response(status=200)
+
+    async def _authenticate(self, authorization: str | None) -> VerifiedToken | None:
+        if self.validator is None or (not authorization and self.allow_anonymous):
+            return None
+        return await self.validator.validate(authorization)
+
+    async def on_turn(self, context: TurnContext) -> None:
+        activity = context.activity
+        contact = activities.contact_of(activity)
+        staff_id = await asyncio.to_thread(identity.remember_contact, engine=self.engine, contact=contact)
+        if staff_id is None and activity.type in (ActivityTypes.message, ActivityTypes.conversation_update):
+            staff_id = await self._match_by_roster(context, contact)
+        message = self._message(activity, staff_id)
+        if message is None:
+            return
+        replies = await self.conversation.handle(message)
+        if replies:
+            await context.send_activities([activities.reply_activity(reply) for reply in replies])
+
+    def _message(self, activity: Activity, staff_id: int | None) -> IncomingMessage | None:
+        if activity.type == ActivityTypes.message:
+            return activities.incoming_message(activity, staff_id)
+        if activities.greets(activity):
+            return IncomingMessage(channel=Channel.TEAMS, staff_id=staff_id, action="help:", supports_forms=True)
+        return None
+
+    async def _match_by_roster(self, context: TurnContext, contact: activities.Contact) -> int | None:
+        connector = context.services.get(ConnectorClientBase)
+        if not isinstance(connector, TeamsConnectorClient):
+            return None
+        found = await identity.roster_email(connector, contact)
+        if found is None:
+            return None
+        email, aad_object_id = found
+        return await asyncio.to_thread(identity.match_by_email, engine=self.engine, contact=contact, email=email,
+                                       aad_object_id=aad_object_id)
+
+    async def deliver(self, reference: dict[str, Any], replies: Sequence[Reply], *,
+                      conversation_id: str | None = None) -> None:
+        """Send replies into a stored conversation (or, given `conversation_id`, a channel's top level)."""
+        stored = ConversationReference.model_validate(reference)
+        if conversation_id is not None:
+            stored.conversation = stored.conversation.model_copy(update={"id": conversation_id})
+        continuation = stored.get_continuation_activity()
+        continuation.id = None  # a new message in the conversation, not a reply to an earlier one
+        claims = ClaimsIdentity({"aud": self.app_id, "appid": self.app_id}) if self.app_id else ClaimsIdentity()
+
+        async def send(context: TurnContext) -> None:
+            await context.send_activities([activities.reply_activity(reply) for reply in replies])
+
+        await self.adapter.continue_conversation_with_claims(claims, continuation, send)
+
+
+async def _json(request: web.Request) -> object:
+    raw = await request.read()
+    try:
+        return json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise activities.MalformedActivity("the body is not JSON") from None
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)

@@ -1,0 +1,75 @@
+"""Fixtures for Teams end-to-end tests: igbot's real server over real HTTP, and a fake Microsoft side."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer
+from sqlalchemy import Engine
+
+from bot.app import Assistant
+from bot.conversation import Conversation
+from bot.profile import Profile
+from bot.server import build_web_app
+from bot.settings import load_settings
+from teams_fakes import APP_ID, TENANT_ID, FakeConnector, Igbot, TeamsUser
+
+StartIgbot = Callable[..., Awaitable[Igbot]]
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[FakeConnector]:
+    fake = FakeConnector()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+def signed_in_env(connector: FakeConnector) -> dict[str, str]:
+    """A production-like configuration whose Microsoft endpoints are the local fake."""
+    return {
+        "TEAMS_APP_ID": APP_ID,
+        "TEAMS_APP_PASSWORD": "a-client-secret",
+        "TEAMS_TENANT_ID": TENANT_ID,
+        "TEAMS_OPENID_METADATA_URL": connector.url + "openid",
+        "TEAMS_TOKEN_URL": connector.url + "token",
+    }
+
+
+@pytest.fixture
+async def start_igbot(engine: Engine, profile: Profile, conversation: Conversation,
+                      tmp_path: Path) -> AsyncIterator[StartIgbot]:
+    started: list[Igbot] = []
+    http = aiohttp.ClientSession()
+
+    async def start(env: dict[str, str]) -> Igbot:
+        settings = load_settings({"IGBOT_HOME": str(tmp_path / "home"), **env})
+        assistant = Assistant(settings=settings, profile=profile, engine=engine, conversation=conversation)
+        server = TestServer(build_web_app(assistant))
+        await server.start_server()
+        igbot = Igbot(server=server, http=http)
+        started.append(igbot)
+        return igbot
+
+    yield start
+    for igbot in started:
+        await igbot.server.close()
+    await http.close()
+
+
+@pytest.fixture
+async def igbot(start_igbot: StartIgbot, signed_in_env: dict[str, str]) -> Igbot:
+    return await start_igbot(signed_in_env)
+
+
+@pytest.fixture
+def sam(connector: FakeConnector) -> TeamsUser:
+    """Sam Okafor, in the demo directory, and in the Teams roster with his work email."""
+    person = TeamsUser(name="Sam Okafor", email="sam.okafor@example.org",
+                       aad_object_id="5a1e0c9d-3b7f-4e2a-8c6d-1f0e9b8a7c01")
+    connector.roster[person.user_id] = person.roster_entry
+    return person

@@ -99,6 +99,11 @@ def greets(activity: Activity) -> bool:
     return activity.recipient.id in added and (activity.conversation.conversation_type or PERSONAL) == PERSONAL
 
 
+def uninstalls(activity: Activity) -> bool:
+    """igbot was removed from this conversation: its reference is no use any more."""
+    return activity.type == ActivityTypes.installation_update and str(activity.action or "").startswith("remove")
+
+
 def reply_activity(reply: Reply) -> Activity:
     body: dict[str, Any] = {"type": ActivityTypes.message, "attachments": [cards.attachment(reply)]}
     if reply.title:

@@ -33,6 +33,9 @@ from bot.teams.connector import ConnectorFactory
 
 log = logging.getLogger(__name__)
 
+# Activities after which igbot may need to reach the person later, so it finds out who they are.
+_FIRST_CONTACT = frozenset({ActivityTypes.message, ActivityTypes.conversation_update, ActivityTypes.installation_update})
+
 
 @dataclass
 class TeamsBot:
@@ -88,8 +91,11 @@ class TeamsBot:
     async def on_turn(self, context: TurnContext) -> None:
         activity = context.activity
         contact = activities.contact_of(activity)
+        if activities.uninstalls(activity):
+            await asyncio.to_thread(identity.forget_contact, engine=self.engine, contact=contact)
+            return
         staff_id = await asyncio.to_thread(identity.remember_contact, engine=self.engine, contact=contact)
-        if staff_id is None and activity.type in (ActivityTypes.message, ActivityTypes.conversation_update):
+        if staff_id is None and activity.type in _FIRST_CONTACT:
             staff_id = await self._match_by_roster(context, contact)
         message = self._message(activity, staff_id)
         if message is None:

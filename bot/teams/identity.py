@@ -32,6 +32,11 @@ def remember_contact(*, engine: Engine, contact: Contact) -> int | None:
         return staff_id
 
 
+def forget_contact(*, engine: Engine, contact: Contact) -> None:
+    with session_scope(engine) as session:
+        teams_references.forget(session=session, conversation_id=contact.conversation_id)
+
+
 def match_by_email(*, engine: Engine, contact: Contact, email: str, aad_object_id: str | None) -> int | None:
     """The staff member with this email, remembering their Entra object id for next time."""
     with session_scope(engine) as session:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -15,10 +15,7 @@ from bot.conversation import Conversation
 from bot.profile import Profile
 from bot.server import build_web_app
 from bot.settings import load_settings
-from teams_fakes import APP_ID, TENANT_ID, FakeConnector, Igbot, TeamsUser
-
-StartIgbot = Callable[..., Awaitable[Igbot]]
-
+from teams_fakes import APP_ID, TENANT_ID, FakeConnector, Igbot, StartIgbot, TeamsUser
 
 @pytest.fixture
 async def connector() -> AsyncIterator[FakeConnector]:

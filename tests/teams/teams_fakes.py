@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import Awaitable, Callable
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -246,3 +247,6 @@ class Igbot:
     @property
     def mounted(self) -> bool:
         return TEAMS_BOT in self.server.app
+
+
+StartIgbot = Callable[[dict[str, str]], Awaitable[Igbot]]

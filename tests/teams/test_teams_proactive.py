@@ -1,0 +1,107 @@
+"""Reaching people in Teams when they did not just write: nudges and reminders from stored conversation references."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from bot.chat import Choice, Reply
+from storage import directory, teams_references
+from storage.engine import session_scope
+from storage.models import StaffMember
+from teams_fakes import OUTBOUND_TOKEN, FakeConnector, Igbot, StartIgbot, TeamsUser
+
+REMINDER = Reply(title="Training reminder", text="Your *Keeping Information Safe* training is due on 31 March.",
+                 choices=(Choice("Got it", "ack:training-2026"),))
+
+
+def _staff(engine: Engine, email: str) -> StaffMember:
+    with session_scope(engine) as session:
+        member = directory.get_by_email(session=session, email=email)
+        assert member is not None
+        return member
+
+
+async def test_a_proactive_message_is_delivered_from_the_stored_reference_even_after_a_restart(
+    start_igbot: StartIgbot, signed_in_env: dict[str, str], connector: FakeConnector, sam: TeamsUser, engine: Engine
+) -> None:
+    first = await start_igbot(signed_in_env)
+    await first.post(sam.says(connector.url, "hello"))
+    await connector.wait_for(1)
+    await first.server.close()
+
+    restarted = await start_igbot(signed_in_env)
+    delivered = await restarted.messenger.send(staff=_staff(engine, sam.email), replies=[REMINDER])
+
+    assert delivered
+    _, reminder = await connector.wait_for(2)
+    assert reminder.conversation_id == sam.conversation_id
+    assert reminder.reply_to is None, "a new message in Sam's chat, not a reply to something old"
+    assert reminder.authorization == f"Bearer {OUTBOUND_TOKEN}"
+    assert reminder.activity["recipient"]["id"] == sam.user_id
+    assert "**Keeping Information Safe**" in reminder.text
+    assert reminder.buttons == {"Got it": {"action": "ack:training-2026"}}
+
+
+async def test_someone_who_never_talked_to_igbot_in_teams_cannot_be_reached_there(
+    igbot: Igbot, connector: FakeConnector, engine: Engine
+) -> None:
+    delivered = await igbot.messenger.send(staff=_staff(engine, "lily.pemberton@example.org"), replies=[REMINDER])
+
+    assert delivered is False
+    assert connector.sent == []
+
+
+async def test_installing_the_app_is_enough_to_be_reachable(
+    igbot: Igbot, connector: FakeConnector, sam: TeamsUser, engine: Engine
+) -> None:
+    await igbot.post(sam.activity(connector.url, type="installationUpdate", action="add"))
+    assert connector.sent == [], "nothing is said for the installation event itself"
+
+    assert await igbot.messenger.send(staff=_staff(engine, sam.email), replies=[REMINDER])
+    [reminder] = await connector.wait_for(1)
+    assert reminder.conversation_id == sam.conversation_id
+
+
+async def test_uninstalling_the_app_forgets_the_conversation(
+    igbot: Igbot, connector: FakeConnector, sam: TeamsUser, engine: Engine
+) -> None:
+    await igbot.post(sam.activity(connector.url, type="installationUpdate", action="add"))
+    await igbot.post(sam.activity(connector.url, type="installationUpdate", action="remove"))
+
+    assert await igbot.messenger.send(staff=_staff(engine, sam.email), replies=[REMINDER]) is False
+    assert connector.sent == []
+
+
+async def test_a_person_who_removed_the_app_is_forgotten_rather_than_retried(
+    igbot: Igbot, connector: FakeConnector, sam: TeamsUser, engine: Engine
+) -> None:
+    await igbot.post(sam.says(connector.url, "hello"))
+    await connector.wait_for(1)
+    connector.refuse_conversations[sam.conversation_id] = 403
+
+    staff = _staff(engine, sam.email)
+    assert await igbot.messenger.send(staff=staff, replies=[REMINDER]) is False
+    with session_scope(engine) as session:
+        assert teams_references.get_personal(session=session, staff_id=staff.id or 0) is None
+
+
+async def test_the_ig_team_channel_gets_top_level_posts_once_igbot_has_been_there(
+    start_igbot: StartIgbot, signed_in_env: dict[str, str], connector: FakeConnector, sam: TeamsUser
+) -> None:
+    channel_id = "19:ig-team_private@thread.tacv2"
+    igbot = await start_igbot({**signed_in_env, "TEAMS_IG_CHANNEL": channel_id})
+    notice = Reply(title="New incident reported", text="IG-2026-0042 was reported. No personal data is shown here.")
+    assert await igbot.messenger.send_to_ig_team(replies=[notice]) is False, "igbot has not been in the channel yet"
+
+    thread = {"id": f"{channel_id};messageid=1700000000002", "conversationType": "channel", "isGroup": True,
+              "tenantId": sam.roster_entry["tenantId"]}
+    await igbot.post(sam.says(connector.url, "hello", conversation=thread))
+    await connector.wait_for(1)
+
+    assert await igbot.messenger.send_to_ig_team(replies=[notice])
+    _, posted = await connector.wait_for(2)
+    assert posted.conversation_id == channel_id and posted.reply_to is None
+
+
+async def test_without_an_ig_channel_setting_the_ig_team_is_not_reached_through_teams(igbot: Igbot) -> None:
+    assert await igbot.messenger.send_to_ig_team(replies=[REMINDER]) is False

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from bot.conversation import Conversation
 from bot.errors import ConfigurationError
@@ -40,6 +41,7 @@ def open_database(settings: Settings) -> Engine:
             if directory.count(session=session) == 0:
                 added = import_directory(session=session, path=DEMO_DIRECTORY)
                 log.info("loaded demo directory people=%d", added)
+                _seed_demo_training(session, settings)
     elif migrate.pending(engine):
         raise ConfigurationError("The database schema is not up to date: run `igbot db upgrade` first.")
     return engine
@@ -61,6 +63,15 @@ def build_conversation(profile: Profile, engine: Engine) -> Conversation:
 
 
 def _installers() -> list[Callable[[Conversation], None]]:
-    from workflows import decisions
+    from workflows import decisions, training
 
-    return [decisions.install]
+    return [decisions.install, training.install]
+
+
+def _seed_demo_training(session: Session, settings: Settings) -> None:
+    """The demo directory comes with invented training dates, so the training status has something to show."""
+    from storage.training import seed_demo_completions
+    from workflows.training import today_in
+
+    profile = load_profile(settings.profile_path)
+    seed_demo_completions(session=session, profile=profile, today=today_in(profile))

@@ -1,0 +1,112 @@
+"""`igbot serve`: the one web server (Slack, Teams, /healthz), optionally with Slack over Socket Mode."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import errno
+import logging
+import signal
+from collections.abc import AsyncIterator
+from typing import Any
+
+from aiohttp import web
+
+from bot.app import Assistant, build_assistant
+from bot.errors import ConfigurationError
+from bot.server import build_web_app
+from bot.settings import Settings, configure_logging, load_settings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 3000
+
+
+def register(subparsers: Any) -> None:
+    serve = subparsers.add_parser("serve", help="run the web server for Slack and Teams")
+    serve.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
+    serve.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
+    serve.add_argument("--socket-mode", action="store_true",
+                       help="receive Slack over Socket Mode (needs SLACK_APP_TOKEN), for servers without a public URL")
+    serve.set_defaults(handler=_serve)
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 0 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (0 to 65535)")
+    return int(value)
+
+
+def _serve(arguments: argparse.Namespace) -> int:
+    settings = load_settings()
+    configure_logging(settings)
+    if arguments.socket_mode:
+        check_socket_mode(settings)
+    assistant = build_assistant(settings)
+    asyncio.run(serve(assistant, host=arguments.host, port=arguments.port, socket_mode=arguments.socket_mode))
+    return 0
+
+
+def check_socket_mode(settings: Settings) -> None:
+    if not settings.slack_app_token:
+        raise ConfigurationError("--socket-mode needs SLACK_APP_TOKEN, an app-level token starting with xapp-.")
+    if not settings.slack_bot_token:
+        raise ConfigurationError("--socket-mode needs SLACK_BOT_TOKEN, the bot token starting with xoxb-.")
+
+
+async def serve(assistant: Assistant, *, host: str, port: int, socket_mode: bool = False,
+                stop: asyncio.Event | None = None) -> None:
+    """Serve until SIGINT/SIGTERM (or `stop` is set), then close connections cleanly."""
+    stop = stop or _stop_on_signals()
+    runner = web.AppRunner(build_web_app(assistant), access_log=None)
+    await runner.setup()
+    try:
+        await _listen(runner, host, port)
+        async with _socket_mode(assistant, enabled=socket_mode):
+            log.info("igbot is listening on http://%s:%s slack=%s socket_mode=%s teams=%s", host, port,
+                     assistant.settings.slack_enabled, socket_mode, assistant.settings.teams_enabled)
+            await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+async def _listen(runner: web.AppRunner, host: str, port: int) -> None:
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise ConfigurationError(f"Port {port} on {host} is already in use: choose another with --port.") from None
+        raise ConfigurationError(f"Cannot listen on {host}:{port}: {error.strerror}.") from None
+
+
+@contextlib.asynccontextmanager
+async def _socket_mode(assistant: Assistant, *, enabled: bool) -> AsyncIterator[None]:
+    if not enabled:
+        yield
+        return
+    from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+    from bot.slack import build_bolt_app, create_channel
+    from bot.slack.http import close_session, open_session
+
+    channel = create_channel(assistant)
+    await open_session(channel)
+    handler = AsyncSocketModeHandler(build_bolt_app(channel, socket_mode=True), app_token=assistant.settings.slack_app_token)
+    await handler.connect_async()
+    log.info("connected to Slack over Socket Mode")
+    try:
+        yield
+    finally:
+        await handler.close_async()
+        await close_session(channel)
+
+
+def _stop_on_signals() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
+    return stop

@@ -1,0 +1,99 @@
+"""The App Home tab: the person's training status, what is waiting for them, and buttons to start the main flows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from bot import wording
+from bot.chat import Choice, ChoiceStyle
+from bot.conversation import Conversation, start_action
+from bot.slack import markup
+from bot.slack.blocks import Block, button
+from storage import conversations, directory, training
+from storage.engine import session_scope
+from storage.training import TrainingStatus
+from workflows.training import describe
+
+INCIDENT_REPORT = "incident-report"
+SHARING_CHECK = "can-i-share"
+
+HOME_BUTTONS = (
+    Choice(label="Report an incident", action=start_action(INCIDENT_REPORT), style=ChoiceStyle.DANGER),
+    Choice(label="Can I share this?", action=start_action(SHARING_CHECK), style=ChoiceStyle.PRIMARY),
+    Choice(label="My training", action=start_action("training")),
+    Choice(label="Help", action="help:"),
+)
+
+
+@dataclass(frozen=True)
+class HomeSummary:
+    name: str | None
+    training: TrainingStatus | None
+    unfinished: str | None
+
+
+def summarise(*, engine: Engine, conversation: Conversation, staff_id: int | None, today: dt.date) -> HomeSummary:
+    """Read what the tab shows, in one short unit of work (call it in a worker thread)."""
+    if staff_id is None:
+        return HomeSummary(name=None, training=None, unfinished=None)
+    with session_scope(engine) as session:
+        person = directory.get(session=session, staff_id=staff_id)
+        if person is None:
+            return HomeSummary(name=None, training=None, unfinished=None)
+        status = training.status(session=session, staff_id=staff_id, profile=conversation.profile, today=today)
+        state = conversations.get(session=session, staff_id=staff_id)
+        unfinished = _label(conversation, state.workflow) if state is not None else None
+        return HomeSummary(name=person.name, training=status, unfinished=unfinished)
+
+
+def view(summary: HomeSummary, *, conversation: Conversation, today: dt.date) -> Block:
+    profile = conversation.profile
+    values = profile.placeholders()
+    if summary.name is None:
+        intro = wording.NOT_IN_DIRECTORY.format(**values)
+        return {"type": "home", "blocks": [_header(), _section(intro), _buttons((HOME_BUTTONS[-1],))]}
+    blocks: list[Block] = [
+        _header(),
+        _section(f"Hello {summary.name}. " + wording.SLACK_HOME_INTRO),
+        _buttons(HOME_BUTTONS),
+        {"type": "divider"},
+    ]
+    if summary.training is not None:
+        blocks.append(_section(f"*{wording.TRAINING_TITLE}*\n" + describe(summary.training, profile=profile, today=today)))
+    blocks += _waiting(summary)
+    return {"type": "home", "blocks": blocks}
+
+
+def _waiting(summary: HomeSummary) -> list[Block]:
+    items: list[str] = []
+    if summary.unfinished:
+        items.append(wording.SLACK_HOME_UNFINISHED.format(label=summary.unfinished))
+    if summary.training is not None and summary.training.needs_action:
+        items.append(wording.SLACK_HOME_TRAINING_DUE.format(course=summary.training.course))
+    text = "\n".join(f"- {item}" for item in items) if items else wording.SLACK_HOME_NOTHING_WAITING
+    blocks = [{"type": "divider"}, _section("*Waiting for you*\n" + text)]
+    if summary.unfinished:
+        blocks.append(_buttons((Choice(label="Cancel it", action="cancel:"),)))
+    return blocks
+
+
+def _label(conversation: Conversation, workflow_name: str) -> str:
+    workflow = conversation.workflows.get(workflow_name)
+    if workflow is None:
+        return workflow_name
+    return workflow.help_line.split(":")[0].strip("*_ ") or workflow_name
+
+
+def _header() -> Block:
+    return {"type": "header", "text": {"type": "plain_text", "text": "igbot"}}
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": markup.truncate(markup.mrkdwn(text), 3000)}}
+
+
+def _buttons(choices: tuple[Choice, ...]) -> Block:
+    return {"type": "actions", "elements": [button(choice, index) for index, choice in enumerate(choices)]}

@@ -1,0 +1,146 @@
+"""Talking to igbot in Slack, end to end: a signed request in over HTTP, Block Kit out to the fake Web API."""
+
+from __future__ import annotations
+
+from conftest import HARRIET, NED, SAM, VISITOR
+from slack_harness import FakeSlackApi, SlackWorkspace, buttons
+
+from bot.app import Assistant
+from storage import directory
+from storage.engine import session_scope
+
+QUESTION = "how do I report a data breach"
+
+
+async def test_a_direct_message_question_is_answered_with_its_source_and_buttons(slack: SlackWorkspace) -> None:
+    status, _ = await slack.dm(SAM, QUESTION)
+    assert status == 200
+    [answer] = await slack.api.wait_for("chat.postMessage")
+    assert answer.params["channel"] == "D" + SAM.lstrip("U")
+    assert "thread_ts" not in answer.params, "a direct message is answered in the conversation, not a thread"
+    kinds = [block["type"] for block in answer.params["blocks"]]
+    assert kinds[0] == "header" and "section" in kinds and "actions" in kinds
+    assert "Source: " in answer.text
+    assert {"Helpful", "Not helpful"} <= set(buttons(answer))
+
+
+async def test_a_mention_in_a_channel_is_answered_in_its_thread(slack: SlackWorkspace) -> None:
+    await slack.mention(SAM, QUESTION, channel="CHARBOUR", ts="1650000000.000200")
+    [answer] = await slack.api.wait_for("chat.postMessage")
+    assert answer.params["channel"] == "CHARBOUR"
+    assert answer.params["thread_ts"] == "1650000000.000200"
+    assert "Source: " in answer.text
+
+
+async def test_a_mention_inside_a_thread_stays_in_that_thread(slack: SlackWorkspace) -> None:
+    await slack.mention(SAM, "help", channel="CHARBOUR", ts="1650000000.000300", thread_ts="1650000000.000100")
+    [answer] = await slack.api.wait_for("chat.postMessage")
+    assert answer.params["thread_ts"] == "1650000000.000100"
+
+
+async def test_ig_with_a_question_answers_only_the_asker(slack: SlackWorkspace) -> None:
+    status, _ = await slack.command(SAM, QUESTION, response_url="question")
+    assert status == 200
+    [answer] = await slack.api.wait_for("response_url")
+    assert answer.params["response_type"] == "ephemeral"
+    assert answer.params["response_url"] == "question"
+    assert "Source: " in answer.text
+    assert not slack.api.of("chat.postMessage"), "nothing is posted where others could see it"
+
+
+async def test_ig_help_lists_what_igbot_does(slack: SlackWorkspace) -> None:
+    await slack.command(SAM, "help")
+    [answer] = await slack.api.wait_for("response_url")
+    assert "Hello Sam Okafor" in answer.text
+    assert "My training" in buttons(answer)
+
+
+async def test_ig_training_answers_the_persons_training_status(slack: SlackWorkspace) -> None:
+    await slack.command(SAM, "training")
+    [answer] = await slack.api.wait_for("response_url")
+    assert "Your IG training" in answer.text
+    assert "Keeping Information Safe" in answer.text
+
+
+async def test_ig_report_starts_the_incident_report_or_says_it_is_not_available(
+    slack: SlackWorkspace, assistant: Assistant
+) -> None:
+    await slack.command(SAM, "report")
+    if "incident-report" in assistant.conversation.workflows:
+        opened = await slack.api.wait_until(lambda: bool(slack.api.of("views.open") or slack.api.of("response_url")))
+        assert opened is None
+        assert slack.api.of("views.open") or "incident" in slack.api.of("response_url")[0].text.lower()
+    else:
+        [answer] = await slack.api.wait_for("response_url")
+        assert "isn't available" in answer.text
+
+
+async def test_ig_share_starts_the_sharing_check(slack: SlackWorkspace, assistant: Assistant) -> None:
+    await slack.command(SAM, "share")
+    [answer] = await slack.api.wait_for("response_url")
+    if "can-i-share" in assistant.conversation.workflows:
+        assert len(buttons(answer)) >= 2, "the first question of the sharing check, with its answers as buttons"
+    else:
+        assert "isn't available" in answer.text
+
+
+async def test_a_button_answer_continues_in_the_same_private_reply(slack: SlackWorkspace, assistant: Assistant) -> None:
+    await slack.command(SAM, "share", response_url="first")
+    [question] = await slack.api.wait_for("response_url")
+    if "can-i-share" not in assistant.conversation.workflows:
+        return
+    first_label = next(iter(buttons(question)))
+    await slack.click(SAM, question, first_label)
+    calls = await slack.api.wait_for("response_url", count=3)
+    replaced, follow_up = calls[1], calls[2]
+    assert replaced.params["replace_original"] is True and "You chose" in replaced.text
+    assert not buttons(replaced), "the old buttons are gone, so they cannot be pressed twice"
+    assert follow_up.params["response_type"] == "ephemeral"
+
+
+async def test_someone_not_in_the_directory_gets_general_answers_and_is_told_whom_to_ask(
+    slack: SlackWorkspace,
+) -> None:
+    await slack.dm(VISITOR, QUESTION)
+    [answer] = await slack.api.wait_for("chat.postMessage")
+    assert "Source: " in answer.text, "a general answer still comes"
+    assert "can't find you" in answer.text and "data.protection@" in answer.text
+
+
+async def test_a_person_is_matched_by_email_once_and_remembered(slack: SlackWorkspace, assistant: Assistant) -> None:
+    await slack.dm(NED, "help")
+    [first] = await slack.api.wait_for("chat.postMessage")
+    await slack.dm(NED, "help")
+    await slack.api.wait_for("chat.postMessage", count=2)
+    assert "Hello Ned Ashworth" in first.text
+    assert len(slack.api.of("users.info")) == 1, "Slack is asked for the email once"
+    with session_scope(assistant.engine) as session:
+        ned = directory.get_by_email(session=session, email="ned.ashworth@example.org")
+        assert ned is not None and ned.slack_user_id == NED
+
+
+async def test_app_home_shows_training_what_is_waiting_and_buttons(slack: SlackWorkspace) -> None:
+    await slack.open_home(HARRIET)
+    [published] = await slack.api.wait_for("views.publish")
+    assert published.params["user_id"] == HARRIET
+    assert published.params["view"]["type"] == "home"
+    assert "Hello Harriet Osei" in published.text
+    assert "Your IG training" in published.text and "Waiting for you" in published.text
+    assert {"Report an incident", "Can I share this?"} <= set(buttons(published))
+
+
+async def test_a_button_on_app_home_answers_in_direct_messages(slack: SlackWorkspace) -> None:
+    await slack.open_home(HARRIET)
+    [home] = await slack.api.wait_for("views.publish")
+    await slack.click_home(HARRIET, home, "My training")
+    [answer] = await slack.api.wait_for("chat.postMessage")
+    assert answer.params["channel"] == "D" + HARRIET.lstrip("U")
+    assert "Your IG training" in answer.text
+
+
+async def test_bot_messages_and_edits_are_ignored(slack: SlackWorkspace, slack_api: FakeSlackApi) -> None:
+    await slack.event({"type": "message", "channel_type": "im", "channel": "DX", "bot_id": "B1", "text": "hi"})
+    await slack.event({"type": "message", "subtype": "message_changed", "channel_type": "im", "channel": "DX"})
+    await slack.dm(SAM, "help")
+    await slack_api.wait_for("chat.postMessage")
+    assert len(slack_api.of("chat.postMessage")) == 1

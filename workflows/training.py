@@ -1,0 +1,77 @@
+""""My training": a person's Information Governance training status, in plain words."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot import wording
+from bot.chat import Reply
+from bot.conversation import Conversation, Step, Turn
+from bot.profile import Profile
+from storage import training
+from storage.training import TrainingState, TrainingStatus
+
+NAME = "training"
+
+
+def today_in(profile: Profile) -> dt.date:
+    return dt.datetime.now(profile.working_hours.zone).date()
+
+
+@dataclass
+class TrainingCheck:
+    """A one-step workflow: it answers and finishes, so it never holds state."""
+
+    today: Callable[[Profile], dt.date] = field(default=today_in)
+    name: str = NAME
+    triggers: tuple[str, ...] = ("training", "my training", "training status", "my training status",
+                                 "when is my training due", "is my training up to date")
+    help_line: str = "*My training*: See whether your IG training is up to date and when it is next due."
+
+    def start(self, turn: Turn) -> Step:
+        person = turn.require_person()
+        assert person.id is not None
+        current = training.status(session=turn.session, staff_id=person.id, profile=turn.profile,
+                                  today=self.today(turn.profile))
+        return Step([status_reply(current, profile=turn.profile, today=self.today(turn.profile))])
+
+    def resume(self, turn: Turn, state: dict[str, Any]) -> Step:
+        return self.start(turn)
+
+
+def status_reply(status: TrainingStatus, *, profile: Profile, today: dt.date) -> Reply:
+    return Reply(title=wording.TRAINING_TITLE, text=describe(status, profile=profile, today=today))
+
+
+def describe(status: TrainingStatus, *, profile: Profile, today: dt.date) -> str:
+    """One or two sentences a person understands at a glance."""
+    values = {
+        **profile.placeholders(),
+        "course": status.course,
+        "completed_on": _day(status.completed_on),
+        "valid_until": _day(status.valid_until),
+    }
+    if status.state is TrainingState.NEVER:
+        return wording.TRAINING_NEVER.format(**values)
+    if status.state is TrainingState.OVERDUE:
+        return wording.TRAINING_OVERDUE.format(**values)
+    assert status.valid_until is not None
+    days_left = (status.valid_until - today).days
+    if status.state is TrainingState.DUE_SOON:
+        return wording.TRAINING_DUE_SOON.format(**values, days=_days(days_left))
+    return wording.TRAINING_CURRENT.format(**values)
+
+
+def _day(day: dt.date | None) -> str:
+    return f"{day.day} {day:%B %Y}" if day else ""
+
+
+def _days(count: int) -> str:
+    return "tomorrow" if count == 1 else f"in {count} days"
+
+
+def install(conversation: Conversation) -> None:
+    conversation.add_workflow(TrainingCheck())

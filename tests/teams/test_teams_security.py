@@ -7,6 +7,7 @@ import logging
 
 import pytest
 
+from bot.errors import ConfigurationError
 from teams_fakes import SIGNED, FakeConnector, Igbot, StartIgbot, TeamsUser, bot_framework_token
 
 
@@ -139,3 +140,26 @@ async def test_a_connector_that_cannot_be_reached_is_a_502_not_a_crash(
     status, _ = await igbot.post(sam.says(connector.url, "hello"), token=SIGNED)
     assert status == 200
 
+
+
+async def test_signing_keys_that_cannot_be_fetched_are_a_503_not_a_500(
+    start_igbot: StartIgbot, signed_in_env: dict[str, str], connector: FakeConnector, sam: TeamsUser
+) -> None:
+    igbot = await start_igbot({**signed_in_env, "TEAMS_OPENID_METADATA_URL": "http://127.0.0.1:9/openid"})
+
+    status, body = await igbot.post(sam.says(connector.url, "hello"))
+
+    assert status == 503 and "try again" in body
+    status, _ = await igbot.post(sam.says(connector.url, "hello"), token="garbage")
+    assert status == 401, "a token that is not even a JWT is refused without fetching keys"
+
+
+@pytest.mark.parametrize(
+    ("missing", "named"),
+    [("TEAMS_APP_PASSWORD", "TEAMS_APP_PASSWORD must be set"), ("TEAMS_TENANT_ID", "TEAMS_TENANT_ID must be set")],
+)
+async def test_an_incomplete_teams_configuration_stops_start_up_with_one_sentence(
+    start_igbot: StartIgbot, signed_in_env: dict[str, str], missing: str, named: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=named):
+        await start_igbot({name: value for name, value in signed_in_env.items() if name != missing})

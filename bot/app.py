@@ -64,8 +64,9 @@ def build_conversation(profile: Profile, engine: Engine) -> Conversation:
 
 def _installers() -> list[Callable[[Conversation], None]]:
     from workflows import decisions, training
+    from workflows import incidents
 
-    return [decisions.install, training.install]
+    return [decisions.install, training.install, incidents.install]
 
 
 def _seed_demo_training(session: Session, settings: Settings) -> None:

@@ -1,0 +1,179 @@
+"""The outbox: every message igbot sends that is not a reply, stored before it is sent.
+
+Nudges, digests, broadcasts, incident notices and deadline reminders are queued here in
+the same transaction as the change that caused them, so they are durable; a unique
+`dedup_key` means the same message is never queued twice; the delivery worker
+(workflows/delivery.py) claims due rows, sends them and records the outcome.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from bot.chat import Choice, ChoiceStyle, Citation, FieldKind, Form, FormField, Reply
+from storage.types import UTCDateTime, utcnow
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One message to one person, or to the IG team; `last_error` names an error type, never content."""
+
+    __tablename__ = "outbox_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    dedup_key: str = Field(max_length=200, unique=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff_member.id", index=True)
+    to_ig_team: bool = False
+    payload: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default=OutboxStatus.PENDING.value, max_length=10, index=True)
+    attempts: int = 0
+    next_attempt_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    last_error: str | None = Field(default=None, max_length=200)
+    delivered_to: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sent_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+def enqueue(
+    *,
+    session: Session,
+    dedup_key: str,
+    replies: Sequence[Reply],
+    staff_id: int | None = None,
+    to_ig_team: bool = False,
+    not_before: dt.datetime | None = None,
+) -> bool:
+    """Queue a message unless one with the same key was queued before; True when this call queued it.
+
+    The insert ignores a clash on `dedup_key`, so two replicas queueing the same
+    reminder at the same moment still produce one row.
+    """
+    if (staff_id is None) == (not to_ig_team):
+        raise ValueError("a message goes either to one member of staff or to the IG team")
+    now = utcnow()
+    values = {
+        "dedup_key": dedup_key,
+        "staff_id": staff_id,
+        "to_ig_team": to_ig_team,
+        "payload": [dataclasses.asdict(reply) for reply in replies],
+        "status": OutboxStatus.PENDING.value,
+        "attempts": 0,
+        "next_attempt_at": not_before or now,
+        "delivered_to": [],
+        "created_at": now,
+    }
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["dedup_key"])
+    queued = session.execute(statement).rowcount == 1  # type: ignore[attr-defined]  # CursorResult of an insert
+    session.flush()
+    return queued
+
+
+def get_by_key(*, session: Session, dedup_key: str) -> OutboxMessage | None:
+    return session.exec(select(OutboxMessage).where(OutboxMessage.dedup_key == dedup_key)).first()
+
+
+def get_all(*, session: Session, status: OutboxStatus | None = None) -> Sequence[OutboxMessage]:
+    statement = select(OutboxMessage).order_by(col(OutboxMessage.id))
+    if status is not None:
+        statement = statement.where(OutboxMessage.status == status.value)
+    return session.exec(statement).all()
+
+
+def claim_due(*, session: Session, now: dt.datetime, limit: int, lease: dt.timedelta) -> list[OutboxMessage]:
+    """Take up to `limit` due messages for this worker.
+
+    Rows locked by another replica are skipped (`FOR UPDATE SKIP LOCKED` on PostgreSQL;
+    SQLite serialises writers and runs one worker). A claimed row is pushed `lease` into
+    the future, so if this worker dies before recording the outcome the row is tried again.
+    """
+    statement = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING.value, col(OutboxMessage.next_attempt_at) <= now)
+        .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    claimed = list(session.exec(statement).all())
+    for message in claimed:
+        message.attempts += 1
+        message.next_attempt_at = now + lease
+        session.add(message)
+    session.flush()
+    return claimed
+
+
+def mark_sent(*, session: Session, message_id: int, now: dt.datetime, delivered_to: Sequence[str]) -> None:
+    message = session.get(OutboxMessage, message_id)
+    assert message is not None, "a claimed message is never deleted"
+    message.status = OutboxStatus.SENT.value
+    message.sent_at = now
+    message.delivered_to = list(delivered_to)
+    message.last_error = None
+    session.add(message)
+    session.flush()
+
+
+def mark_retry(*, session: Session, message_id: int, now: dt.datetime, error: str, delivered_to: Sequence[str],
+               retry_at: dt.datetime | None) -> None:
+    """Record a failed attempt: try again at `retry_at`, or give up (status failed) when it is None."""
+    message = session.get(OutboxMessage, message_id)
+    assert message is not None, "a claimed message is never deleted"
+    message.last_error = error[:200]
+    message.delivered_to = list(delivered_to)
+    if retry_at is None:
+        message.status = OutboxStatus.FAILED.value
+    else:
+        message.next_attempt_at = retry_at
+    session.add(message)
+    session.flush()
+
+
+def replies_of(message: OutboxMessage) -> list[Reply]:
+    """The replies a message carries, rebuilt from their stored JSON."""
+    return [_reply(item) for item in message.payload]
+
+
+def _reply(data: dict[str, Any]) -> Reply:
+    form = data.get("form")
+    return Reply(
+        text=data["text"],
+        title=data.get("title"),
+        citations=tuple(Citation(**citation) for citation in data.get("citations", ())),
+        choices=tuple(_choice(choice) for choice in data.get("choices", ())),
+        form=_form(form) if form else None,
+        notes=tuple(data.get("notes", ())),
+    )
+
+
+def _choice(data: dict[str, Any]) -> Choice:
+    return Choice(label=data["label"], action=data["action"], style=ChoiceStyle(data.get("style", "default")))
+
+
+def _form(data: dict[str, Any]) -> Form:
+    fields = tuple(
+        FormField(
+            name=field["name"],
+            label=field["label"],
+            kind=FieldKind(field.get("kind", "text")),
+            options=tuple(_choice(option) for option in field.get("options", ())),
+            required=field.get("required", True),
+            hint=field.get("hint", ""),
+        )
+        for field in data["fields"]
+    )
+    return Form(form_id=data["form_id"], title=data["title"], fields=fields,
+                submit_label=data.get("submit_label", "Submit"))

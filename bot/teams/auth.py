@@ -183,7 +183,7 @@ class TokenValidator:
             async with self.http.session.get(url) as response:
                 response.raise_for_status()
                 body = await response.json(content_type=None)
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+        except (TimeoutError, aiohttp.ClientError, ValueError) as error:
             raise KeysUnavailable(f"cannot fetch {url}: {type(error).__name__}") from error
         if not isinstance(body, dict):
             raise KeysUnavailable(f"{url} did not answer with a JSON object")

@@ -178,7 +178,7 @@ def submission(value: object) -> tuple[str, dict[str, str] | None] | None:
     return action, _join_dates(fields) or None
 
 
-def _text(item: str | int | float | bool) -> str:
+def _text(item: str | float | bool) -> str:
     if isinstance(item, bool):
         return "true" if item else "false"
     return str(item).strip()

@@ -30,6 +30,7 @@ from bot.conversation import Conversation
 from bot.teams import activities, identity
 from bot.teams.auth import KeysUnavailable, OutboundToken, TokenValidator, Unauthorized, VerifiedToken
 from bot.teams.connector import ConnectorFactory
+from storage.teams_references import Contact
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ class TeamsBot:
         identity_claims = ClaimsIdentity(verified.claims, authentication_type="Bearer") if verified else ClaimsIdentity()
         try:
             invoke = await self.adapter.process_activity(identity_claims, activity, self.on_turn)
-        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+        except (TimeoutError, aiohttp.ClientError) as error:
             log.warning("could not answer over the Bot Connector conversation=%s reason=%s",
                         activity.conversation.id, type(error).__name__)
             return _error(502, "The reply could not be delivered to the Bot Connector.")
@@ -111,8 +112,8 @@ class TeamsBot:
             return IncomingMessage(channel=Channel.TEAMS, staff_id=staff_id, action="help:", supports_forms=True)
         return None
 
-    async def _match_by_roster(self, context: TurnContext, contact: activities.Contact) -> int | None:
-        connector = context.services.get(ConnectorClientBase)
+    async def _match_by_roster(self, context: TurnContext, contact: Contact) -> int | None:
+        connector = context.services.get(ConnectorClientBase)  # type: ignore[type-abstract]  # the SDK keys services by their abstract base
         if not isinstance(connector, TeamsConnectorClient):
             return None
         found = await identity.roster_email(connector, contact)

@@ -6,7 +6,6 @@ first time the person is matched by the email Teams gives for them in the conver
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import aiohttp
@@ -62,7 +61,7 @@ async def roster_email(connector: TeamsConnectorClient, contact: Contact) -> tup
         return None
     try:
         member = await connector.get_conversation_member(contact.conversation_id, contact.teams_user_id)
-    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+    except (TimeoutError, aiohttp.ClientError, ValueError) as error:
         log.info("roster lookup failed conversation=%s reason=%s", contact.conversation_id, type(error).__name__)
         return None
     email = member.email or member.user_principal_name

@@ -9,13 +9,14 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 from sqlalchemy import Engine
+from teams_fakes import APP_ID, TENANT_ID, FakeConnector, Igbot, StartIgbot, TeamsUser
 
 from bot.app import Assistant
 from bot.conversation import Conversation
 from bot.profile import Profile
 from bot.server import build_web_app
 from bot.settings import load_settings
-from teams_fakes import APP_ID, TENANT_ID, FakeConnector, Igbot, StartIgbot, TeamsUser
+
 
 @pytest.fixture
 async def connector() -> AsyncIterator[FakeConnector]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Engine
+from teams_fakes import APP_ID, OUTBOUND_TOKEN, FakeConnector, Igbot, TeamsUser
 
 from bot.chat import FieldKind, Form, FormField, Reply
 from bot.conversation import Conversation, Step, Turn, start_action
 from storage import conversations, directory, teams_references
 from storage.engine import session_scope
-from teams_fakes import APP_ID, OUTBOUND_TOKEN, FakeConnector, Igbot, TeamsUser
 
 
 async def test_a_question_is_answered_as_a_card_with_its_source(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import Engine
+from teams_fakes import OUTBOUND_TOKEN, FakeConnector, Igbot, StartIgbot, TeamsUser
 
 from bot.chat import Choice, Reply
 from storage import directory, teams_references
 from storage.engine import session_scope
 from storage.models import StaffMember
-from teams_fakes import OUTBOUND_TOKEN, FakeConnector, Igbot, StartIgbot, TeamsUser
 
 REMINDER = Reply(title="Training reminder", text="Your *Keeping Information Safe* training is due on 31 March.",
                  choices=(Choice("Got it", "ack:training-2026"),))

@@ -6,9 +6,9 @@ import json
 import logging
 
 import pytest
+from teams_fakes import SIGNED, FakeConnector, Igbot, StartIgbot, TeamsUser, bot_framework_token
 
 from bot.errors import ConfigurationError
-from teams_fakes import SIGNED, FakeConnector, Igbot, StartIgbot, TeamsUser, bot_framework_token
 
 
 def _bad_tokens(service_url: str) -> dict[str, object]:

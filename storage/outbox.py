@@ -76,10 +76,11 @@ def enqueue(
         "created_at": now,
     }
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["dedup_key"])
-    queued = session.execute(statement).rowcount == 1  # type: ignore[attr-defined]  # CursorResult of an insert
-    session.flush()
-    return queued
+    table = OutboxMessage.__table__
+    statement = (
+        insert(table).values(**values).on_conflict_do_nothing(index_elements=["dedup_key"]).returning(table.c.id)
+    )
+    return session.execute(statement).scalar_one_or_none() is not None
 
 
 def get_by_key(*, session: Session, dedup_key: str) -> OutboxMessage | None:

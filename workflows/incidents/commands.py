@@ -86,10 +86,10 @@ def perform(turn: Turn, *, task: str, reference: str, text: str, now: dt.datetim
         if not register.can_view(person, incident):
             raise register.NotAllowed(wording.NOT_YOURS.format(reference=incident.reference))
         return Outcome([_record(turn, incident, now)])
-    if task == "add" and not register.can_view(person, incident):
-        raise register.NotAllowed(wording.NOT_YOURS.format(reference=incident.reference))
     if task != "add":
         turn.require_role(*register.IG_ROLE_ORDER)
+    if task in _FIRST_STEP:
+        register.check(task=task, actor=person, incident=incident)
     if task == "triage":
         return Outcome([_record(turn, incident, now)])
     if task == "confirm":

@@ -68,8 +68,7 @@ def confirm_grade(*, session: Session, actor: StaffMember, incident: Incident, p
 def regrade(*, session: Session, actor: StaffMember, incident: Incident, grade: Grade, reason: str,
             profile: Profile, now: dt.datetime) -> Incident:
     """Triage with a different grade, or change the grade later; the reason is required."""
-    require_ig(actor)
-    _require_not_closed(incident)
+    check(task="regrade", actor=actor, incident=incident)
     for score in (grade.likelihood, grade.severity):
         if not 1 <= score <= 5:
             raise CommandError(wording.PICK_GRADE)
@@ -107,13 +106,7 @@ def _set_grade(session: Session, actor: StaffMember, incident: Incident, grade: 
 def mark_notified(*, session: Session, actor: StaffMember, incident: Incident, now: dt.datetime,
                   ico_reference: str = "") -> Incident:
     """The ICO (and DHSC where needed) has been told: the clock stops."""
-    require_ig(actor)
-    _require_not_closed(incident)
-    if incident.status == IncidentStatus.REPORTED:
-        raise CommandError(wording.NEEDS_TRIAGE.format(reference=incident.reference))
-    if incident.status == IncidentStatus.NOTIFIED:
-        raise CommandError(wording.ALREADY_DECIDED.format(reference=incident.reference,
-                                                          status=notices.status_text(incident)))
+    check(task="notified", actor=actor, incident=incident)
     incident.status = IncidentStatus.NOTIFIED.value
     incident.notified_at = now
     incident.decided_at = now
@@ -127,13 +120,7 @@ def mark_notified(*, session: Session, actor: StaffMember, incident: Incident, n
 def mark_not_reportable(*, session: Session, actor: StaffMember, incident: Incident, reason: str,
                         now: dt.datetime) -> Incident:
     """Not reported to the ICO: the reason is recorded, as Art. 33(5) requires."""
-    require_ig(actor)
-    _require_not_closed(incident)
-    if incident.status == IncidentStatus.REPORTED:
-        raise CommandError(wording.NEEDS_TRIAGE.format(reference=incident.reference))
-    if incident.status != IncidentStatus.TRIAGED:
-        raise CommandError(wording.ALREADY_DECIDED.format(reference=incident.reference,
-                                                          status=notices.status_text(incident)))
+    check(task="not_reportable", actor=actor, incident=incident)
     incident.not_reportable_reason = _clean(reason)
     incident.status = IncidentStatus.NOT_REPORTABLE.value
     incident.decided_at = now
@@ -144,10 +131,8 @@ def mark_not_reportable(*, session: Session, actor: StaffMember, incident: Incid
 
 
 def close(*, session: Session, actor: StaffMember, incident: Incident, lessons: str, now: dt.datetime) -> Incident:
-    require_ig(actor)
-    _require_not_closed(incident)
-    if incident.status not in (IncidentStatus.NOTIFIED, IncidentStatus.NOT_REPORTABLE):
-        raise CommandError(wording.CANNOT_CLOSE_YET.format(reference=incident.reference))
+    """Closed with the lessons learnt, once it is notified or recorded as not reportable."""
+    check(task="close", actor=actor, incident=incident)
     incident.lessons_learnt = _clean(lessons)
     incident.status = IncidentStatus.CLOSED.value
     incident.closed_at = now
@@ -161,9 +146,7 @@ def add_information(*, session: Session, actor: StaffMember, incident: Incident,
                     now: dt.datetime) -> IncidentNote:
     """The reporter or the IG team adds to a report; the IG team is told (without the text)."""
     assert actor.id is not None, "a stored staff member always has an id"
-    if not can_view(actor, incident):
-        raise NotAllowed(wording.NOT_YOURS.format(reference=incident.reference))
-    _require_not_closed(incident)
+    check(task="add", actor=actor, incident=incident)
     note = incidents.add_note(session=session, incident=incident, author_id=actor.id, text=_clean(text), now=now)
     audit.record(session=session, action="incident.information_added", actor_id=actor.id,
                  subject=incident.reference, details={"reference": incident.reference, "note_id": note.id})
@@ -172,9 +155,28 @@ def add_information(*, session: Session, actor: StaffMember, incident: Incident,
     return note
 
 
-def _require_not_closed(incident: Incident) -> None:
-    if incident.status == IncidentStatus.CLOSED:
-        raise CommandError(wording.ALREADY_CLOSED.format(reference=incident.reference))
+def check(*, task: str, actor: StaffMember, incident: Incident) -> None:
+    """Refuse, with the reason, a change this person cannot make to this incident now.
+
+    Called before igbot asks for a reason or lessons learnt, so nobody types them in vain.
+    """
+    reference = incident.reference
+    if task == "add":
+        if not can_view(actor, incident):
+            raise NotAllowed(wording.NOT_YOURS.format(reference=reference))
+    else:
+        require_ig(actor)
+    status = IncidentStatus(incident.status)
+    if status is IncidentStatus.CLOSED:
+        raise CommandError(wording.ALREADY_CLOSED.format(reference=reference))
+    if task in ("notified", "not_reportable") and status is IncidentStatus.REPORTED:
+        raise CommandError(wording.NEEDS_TRIAGE.format(reference=reference))
+    already = (task == "notified" and status is IncidentStatus.NOTIFIED) or (
+        task == "not_reportable" and status is not IncidentStatus.TRIAGED)
+    if already:
+        raise CommandError(wording.ALREADY_DECIDED.format(reference=reference, status=notices.status_text(incident)))
+    if task == "close" and status not in (IncidentStatus.NOTIFIED, IncidentStatus.NOT_REPORTABLE):
+        raise CommandError(wording.CANNOT_CLOSE_YET.format(reference=reference))
 
 
 def _clean(text: str) -> str:

@@ -1,0 +1,189 @@
+"""The register as the IG team and staff meet it: triage, grade, notified or not reportable, closed with
+lessons learnt; only IG roles may change it; every change in the audit log; references unique per year."""
+
+import datetime as dt
+import threading
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from bot.profile import Profile
+from storage import audit, incidents, outbox
+from storage.engine import session_scope
+from storage.models import AuditEvent
+from workflows.incidents import register, report
+from workflows.incidents.grading import Grade
+
+SAM = "sam.okafor@example.org"
+HARRIET = "harriet.osei@example.org"  # IG officer
+NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
+
+
+def _answers(**changes: Any) -> dict[str, Any]:
+    answers: dict[str, Any] = {
+        "kind": "misdirected_email", "happened_at": "2026-11-23T08:00:00+00:00",
+        "discovered_at": "2026-11-23T09:00:00+00:00", "data_kind": "personal", "vulnerable": "none",
+        "people_affected": 1, "contained": "partly",
+        "containment": {"text": "Asked them to delete it", "removed": []},
+        "told": {"text": "My manager", "removed": []},
+        "description": {"text": "Referral sent to the wrong practice", "removed": []},
+    }
+    return {**answers, **changes}
+
+
+def _report(engine: Engine, profile: Profile, staff, now: dt.datetime = NOW, **changes: Any) -> str:  # type: ignore[no-untyped-def]
+    with session_scope(engine) as session:
+        incident = report.store(session=session, reporter=staff(SAM), answers=_answers(**changes), channel="slack",
+                                profile=profile, now=now)
+        return incident.reference
+
+
+def _incident(engine: Engine, reference: str) -> incidents.Incident:
+    with session_scope(engine) as session:
+        incident = incidents.get_by_reference(session=session, reference=reference)
+        assert incident is not None
+        return incident
+
+
+def _audit_actions(engine: Engine) -> list[str]:
+    with session_scope(engine) as session:
+        return [event.action for event in session.exec(select(AuditEvent).order_by(AuditEvent.id))]
+
+
+def test_the_ig_officer_takes_an_incident_from_reported_to_closed(chat_as, engine, profile, staff) -> None:  # type: ignore[no-untyped-def]
+    reference = _report(engine, profile, staff)
+    harriet = chat_as(HARRIET)
+    [record] = harriet.say(f"triage {reference}")
+    assert "Referral sent to the wrong practice" in record.text and "Reported by Sam Okafor" in record.text
+    assert [choice.label for choice in record.choices] == ["Confirm suggested grade", "Change grade"]
+    [triaged] = harriet.say(action=record.choices[0].action)
+    assert "is triaged: likelihood 3 (Likely) x severity 2 (Minor)" in triaged.text
+    assert "Notified the ICO" in [choice.label for choice in triaged.choices]
+    assert "What reference did the ICO give" in harriet.text(action=f"incident:notified:{reference}")
+    assert "marked as notified" in harriet.text("ICO case 00123")
+    assert "can be closed once" not in harriet.text(f"close {reference}")
+    assert "is closed" in harriet.text("Double-check addresses against the directory before sending")
+    incident = _incident(engine, reference)
+    assert incident.status == "closed" and incident.ico_reference == "ICO case 00123"
+    assert incident.lessons_learnt == "Double-check addresses against the directory before sending"
+    assert _audit_actions(engine) == ["incident.reported", "incident.graded", "incident.triaged",
+                                      "incident.notified", "incident.closed"]
+    with session_scope(engine) as session:
+        assert audit.verify(session=session) is None
+        details = str([event.details for event in session.exec(select(AuditEvent))])
+    assert "Double-check" not in details and "ICO case" not in details and "Referral" not in details
+
+
+def test_a_member_of_staff_is_refused_when_they_try_to_triage(chat_as, engine, profile, staff) -> None:  # type: ignore[no-untyped-def]
+    reference = _report(engine, profile, staff)
+    refusal = "Only ig officer or dpo or caldicott guardian or siro can do that. If you think you should be able to, ask the IG team."
+    jude = chat_as("jude.carrow@example.org")
+    assert jude.text(f"triage {reference}") == refusal
+    assert jude.text(action=f"incident:confirm:{reference}") == refusal
+    assert chat_as(SAM).text(f"not reportable {reference} it was only one person") == refusal
+    with session_scope(engine) as session, pytest.raises(register.NotAllowed):
+        register.confirm_grade(session=session, actor=staff(SAM), incident=_incident(engine, reference),
+                               profile=profile, now=NOW)
+    assert _incident(engine, reference).status == "reported"
+    assert _audit_actions(engine) == ["incident.reported", "incident.graded"]
+
+
+def test_the_dpo_changes_the_grade_with_a_reason_that_is_kept_redacted(chat_as, engine, profile, staff) -> None:  # type: ignore[no-untyped-def]
+    reference = _report(engine, profile, staff)
+    beatrix = chat_as("beatrix.nolan@example.org")  # DPO
+    [likelihood] = beatrix.say(action=f"incident:regrade:{reference}")
+    assert [choice.label for choice in likelihood.choices][3] == "4 Highly likely"
+    assert "what severity" in beatrix.text(action=likelihood.choices[3].action)
+    assert "Why this grade" in beatrix.text("4")
+    answer = beatrix.text("The client, NHS 943 476 5919, is at risk of serious harm")
+    assert "likelihood 4 (Highly likely) x severity 4 (Serious)" in answer
+    assert "report to the ICO and DHSC" in answer
+    incident = _incident(engine, reference)
+    assert (incident.status, incident.likelihood, incident.severity, incident.outcome) == ("triaged", 4, 4,
+                                                                                         "ico_and_dhsc")
+    assert incident.grade_reason == "The client, NHS [NHS number], is at risk of serious harm"
+    with session_scope(engine) as session:
+        regraded = session.exec(select(AuditEvent).where(AuditEvent.action == "incident.regraded")).one()
+    assert regraded.details == {"reference": reference, "likelihood": 4, "severity": 4, "outcome": "ico_and_dhsc",
+                                "previous_likelihood": 3, "previous_severity": 2}
+
+
+def test_children_are_never_graded_below_the_minimum(engine, profile, staff) -> None:  # type: ignore[no-untyped-def]
+    reference = _report(engine, profile, staff, vulnerable="children", contained="yes", people_affected=1)
+    with session_scope(engine) as session, pytest.raises(register.CommandError, match="at least 2 on both"):
+        incident = incidents.get_by_reference(session=session, reference=reference)
+        register.regrade(session=session, actor=staff(HARRIET), incident=incident, grade=Grade(2, 1),
+                         reason="Recipient deleted it", profile=profile, now=NOW)
+
+
+def test_not_reportable_needs_a_reason_and_closing_needs_lessons(chat_as, engine, profile, staff) -> None:  # type: ignore[no-untyped-def]
+    reference = _report(engine, profile, staff)
+    harriet = chat_as(HARRIET)
+    assert "hasn't been triaged yet" in harriet.text(f"not reportable {reference} only one person")
+    assert "can be closed once" in harriet.text(f"close {reference} lessons")
+    harriet.say(f"confirm {reference}")
+    assert "Why is" in harriet.text(f"not reportable {reference}")
+    assert "recorded as not reportable" in harriet.text("Recipient is a care provider and confirmed deletion")
+    assert "already not reportable" in harriet.text(f"not reportable {reference} again")
+    assert "is closed" in harriet.text(f"close {reference}: remind the team about checking addresses")
+    assert "is closed, so it can't be changed" in harriet.text(f"notified {reference}")
+    incident = _incident(engine, reference)
+    assert incident.not_reportable_reason == "Recipient is a care provider and confirmed deletion"
+    assert incident.lessons_learnt == "remind the team about checking addresses"
+
+
+def test_the_reporter_adds_information_later_and_others_cannot(chat_as, engine, profile, staff) -> None:  # type: ignore[no-untyped-def]
+    reference = _report(engine, profile, staff)
+    sam = chat_as(SAM)
+    assert "Added to" in sam.text(f"add to {reference} The recipient called back: 07700 900123")
+    assert "What would you like to add" in sam.text(action=f"incident:add:{reference}")
+    assert "Added to" in sam.text("They have deleted it")
+    assert "Only the person who reported" in chat_as("jude.carrow@example.org").text(f"add to {reference} hello")
+    assert "Only the person who reported" in chat_as("jude.carrow@example.org").text(f"show {reference}")
+    shown = sam.text(f"show {reference}")
+    assert "The recipient called back: [phone number]" in shown and "They have deleted it" in shown
+    with session_scope(engine) as session:
+        notices = [m for m in outbox.get_all(session=session) if m.dedup_key.startswith("incident-note:")]
+    assert len(notices) == 2 and all(m.to_ig_team for m in notices)
+    assert "called back" not in str(notices[0].payload)
+    assert _audit_actions(engine)[-2:] == ["incident.information_added", "incident.information_added"]
+
+
+def test_an_unknown_or_malformed_reference_is_explained(chat_as) -> None:  # type: ignore[no-untyped-def]
+    harriet = chat_as(HARRIET)
+    assert harriet.text("triage IG-2026-0099") == "There's no incident IG-2026-0099. References look like IG-2026-0042."
+    assert "Open incidents" not in harriet.text("incidents")
+
+
+def test_the_ig_team_lists_open_incidents_with_time_left(chat_as, engine, profile, staff, clock) -> None:  # type: ignore[no-untyped-def]
+    first = _report(engine, profile, staff)
+    second = _report(engine, profile, staff, kind="near_miss")
+    clock.advance(hours=2)
+    listed = chat_as(HARRIET).text("open incidents")
+    assert f"*{first}* Misdirected email or other human error: waiting for triage" in listed
+    assert f"*{second}* Near miss" in listed and "not reportable" in listed
+    assert "2 days 21 hours left" in listed
+    assert "Only" in chat_as(SAM).text("incidents")
+
+
+def test_references_are_unique_under_concurrent_reports_and_restart_each_year(engine, profile, staff) -> None:  # type: ignore[no-untyped-def]
+    references: list[str] = []
+    errors: list[BaseException] = []
+
+    def store() -> None:
+        try:
+            references.append(_report(engine, profile, staff))
+        except BaseException as error:  # surfaced below: a thread's failure must fail the test
+            errors.append(error)
+
+    threads = [threading.Thread(target=store) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sorted(references) == [f"IG-2026-{number:04d}" for number in range(1, 9)]
+    new_year = dt.datetime(2027, 1, 1, 0, 30, tzinfo=dt.UTC)
+    assert _report(engine, profile, staff, now=new_year) == "IG-2027-0001"

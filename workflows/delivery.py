@@ -1,0 +1,218 @@
+"""Delivering the outbox, and the scheduled jobs that fill it.
+
+The delivery worker claims due messages (several replicas can run it on PostgreSQL: claimed
+rows are skipped by the others), sends each through the registered Messengers, and records
+the outcome: sent, or tried again later with a growing pause, or failed after
+`MAX_ATTEMPTS`. Where a message already reached a person or a channel is remembered, so a
+retry never sends it there twice.
+
+Each job opens its own session; a failing job is logged and rolled back and the loop goes on.
+`start_background_jobs` starts them all for `igbot serve`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from bot.app import Assistant
+from bot.chat import Reply
+from bot.delivery import Messenger
+from bot.errors import log_unexpected
+from bot.profile import Profile
+from storage import directory, outbox
+from storage.engine import session_scope
+from storage.models import IG_ROLES, StaffMember
+from storage.types import utcnow
+from workflows.incidents import reminders
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+LEASE = dt.timedelta(minutes=5)
+FIRST_RETRY = dt.timedelta(minutes=1)
+LONGEST_RETRY = dt.timedelta(hours=1)
+BATCH = 20
+
+Clock = Callable[[], dt.datetime]
+Job = Callable[[dt.datetime], Awaitable[object]]
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """A claimed message with everything needed to send it, read before any network call."""
+
+    message_id: int
+    replies: list[Reply]
+    attempts: int
+    delivered_to: list[str]
+    person: StaffMember | None
+    ig_team: list[StaffMember] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    delivered_to: list[str]
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class DeliveryRun:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+async def deliver_due(*, engine: Engine, messengers: Sequence[Messenger], now: dt.datetime,
+                      limit: int = BATCH) -> DeliveryRun:
+    """Send every due message (up to `limit`) and record what happened to each."""
+    parcels = await asyncio.to_thread(_claim, engine, now, limit)
+    sent = retrying = failed = 0
+    for parcel in parcels:
+        attempt = await _send(parcel, messengers)
+        retry_at = None if attempt.error is None else _retry_at(parcel.attempts, now)
+        await asyncio.to_thread(_record, engine, parcel, attempt, now, retry_at)
+        if attempt.error is None:
+            sent += 1
+        elif retry_at is None:
+            failed += 1
+        else:
+            retrying += 1
+    return DeliveryRun(sent=sent, retrying=retrying, failed=failed)
+
+
+def _claim(engine: Engine, now: dt.datetime, limit: int) -> list[Parcel]:
+    with session_scope(engine) as session:
+        claimed = outbox.claim_due(session=session, now=now, limit=limit, lease=LEASE)
+        ig_team = [person for person in directory.get_all(session=session) if person.has_role(*IG_ROLES)]
+        parcels = []
+        for message in claimed:
+            assert message.id is not None
+            person = directory.get(session=session, staff_id=message.staff_id) if message.staff_id else None
+            parcels.append(Parcel(
+                message_id=message.id, replies=outbox.replies_of(message), attempts=message.attempts,
+                delivered_to=list(message.delivered_to), person=person,
+                ig_team=ig_team if message.to_ig_team else [],
+            ))
+        return parcels
+
+
+async def _send(parcel: Parcel, messengers: Sequence[Messenger]) -> Attempt:
+    delivered = list(parcel.delivered_to)
+    try:
+        if parcel.person is not None:
+            reached = await _send_to_person(parcel.person, parcel.replies, messengers, delivered)
+            return Attempt(delivered, None if reached else "no channel reaches this person")
+        if await _post_to_ig_channels(parcel.replies, messengers, delivered):
+            return Attempt(delivered)
+        reached_anyone = False
+        for member in parcel.ig_team:
+            reached_anyone |= await _send_to_person(member, parcel.replies, messengers, delivered)
+        return Attempt(delivered, None if reached_anyone else "nobody in the IG team can be reached")
+    except Exception as error:  # a Messenger raises on a failure worth retrying; the type is its platform's
+        log.warning("delivery failed message_id=%s error=%s", parcel.message_id, type(error).__name__)
+        return Attempt(delivered, type(error).__name__)
+
+
+async def _send_to_person(person: StaffMember, replies: list[Reply], messengers: Sequence[Messenger],
+                          delivered: list[str]) -> bool:
+    key = f"staff:{person.id}"
+    if key in delivered:
+        return True
+    for messenger in messengers:
+        if await messenger.send(staff=person, replies=replies):
+            delivered.append(key)
+            return True
+    return False
+
+
+async def _post_to_ig_channels(replies: list[Reply], messengers: Sequence[Messenger], delivered: list[str]) -> bool:
+    """Post in the IG team's channel on every platform that has one; False when none does."""
+    posted = False
+    for messenger in messengers:
+        key = f"ig-team:{messenger.channel}"
+        if key in delivered or await messenger.send_to_ig_team(replies=replies):
+            if key not in delivered:
+                delivered.append(key)
+            posted = True
+    return posted
+
+
+def _retry_at(attempts: int, now: dt.datetime) -> dt.datetime | None:
+    if attempts >= MAX_ATTEMPTS:
+        return None
+    return now + min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_RETRY)
+
+
+def _record(engine: Engine, parcel: Parcel, attempt: Attempt, now: dt.datetime, retry_at: dt.datetime | None) -> None:
+    with session_scope(engine) as session:
+        if attempt.error is None:
+            outbox.mark_sent(session=session, message_id=parcel.message_id, now=now, delivered_to=attempt.delivered_to)
+            log.info("delivered message_id=%s", parcel.message_id)
+        else:
+            outbox.mark_retry(session=session, message_id=parcel.message_id, now=now, error=attempt.error,
+                              delivered_to=attempt.delivered_to, retry_at=retry_at)
+
+
+# --- scheduled jobs ----------------------------------------------------------------------
+
+
+def queue_reminders(*, engine: Engine, profile: Profile, now: dt.datetime) -> int:
+    """The 72-hour reminders for the IG team."""
+    with session_scope(engine) as session:
+        return reminders.queue_deadline_reminders(session=session, profile=profile, now=now)
+
+
+def queue_draft_reminders(*, engine: Engine, profile: Profile, now: dt.datetime) -> int:
+    """One reminder to the author of each unfinished report."""
+    with session_scope(engine) as session:
+        return reminders.queue_draft_reminders(session=session, profile=profile, now=now)
+
+
+async def run_job(name: str, job: Job, now: dt.datetime) -> bool:
+    """Run one job once; its failure is logged (its session has rolled back) and does not stop the others."""
+    try:
+        await job(now)
+    except Exception as error:  # each job is its own central handler: it must not take the loop down
+        log_unexpected(error, context=f"job={name}")
+        return False
+    return True
+
+
+async def every(interval: dt.timedelta, name: str, job: Job, *, clock: Clock = utcnow) -> None:
+    while True:
+        await run_job(name, job, clock())
+        await asyncio.sleep(interval.total_seconds())
+
+
+def background_jobs(assistant: Assistant, messengers: Sequence[Messenger]) -> dict[str, tuple[dt.timedelta, Job]]:
+    engine, profile = assistant.engine, assistant.profile
+
+    async def deliver(now: dt.datetime) -> object:
+        return await deliver_due(engine=engine, messengers=messengers, now=now)
+
+    async def deadline_reminders(now: dt.datetime) -> object:
+        return await asyncio.to_thread(lambda: queue_reminders(engine=engine, profile=profile, now=now))
+
+    async def draft_reminders(now: dt.datetime) -> object:
+        return await asyncio.to_thread(lambda: queue_draft_reminders(engine=engine, profile=profile, now=now))
+
+    return {
+        "deliver-outbox": (dt.timedelta(seconds=10), deliver),
+        "incident-deadline-reminders": (dt.timedelta(minutes=1), deadline_reminders),
+        "incident-draft-reminders": (dt.timedelta(minutes=5), draft_reminders),
+    }
+
+
+def start_background_jobs(assistant: Assistant, messengers: Sequence[Messenger], *,
+                          clock: Clock = utcnow) -> list[asyncio.Task[None]]:
+    """Start the outbox worker and the reminder scheduler on the running loop; cancel the tasks to stop them."""
+    return [
+        asyncio.create_task(every(interval, name, job, clock=clock), name=name)
+        for name, (interval, job) in background_jobs(assistant, messengers).items()
+    ]

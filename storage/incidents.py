@@ -131,9 +131,9 @@ def next_number(*, session: Session, year: int) -> int:
         insert(IncidentCounter)
         .values(year=year, last_number=1)
         .on_conflict_do_update(
-            index_elements=["year"], set_={"last_number": IncidentCounter.__table__.c.last_number + 1}
+            index_elements=["year"], set_={"last_number": col(IncidentCounter.last_number) + 1}
         )
-        .returning(IncidentCounter.__table__.c.last_number)
+        .returning(col(IncidentCounter.last_number))
     )
     number: int = session.execute(statement).scalar_one()
     return number

@@ -76,9 +76,9 @@ def enqueue(
         "created_at": now,
     }
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    table = OutboxMessage.__table__
     statement = (
-        insert(table).values(**values).on_conflict_do_nothing(index_elements=["dedup_key"]).returning(table.c.id)
+        insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["dedup_key"])
+        .returning(col(OutboxMessage.id))
     )
     return session.execute(statement).scalar_one_or_none() is not None
 

@@ -146,7 +146,8 @@ async def _post_to_ig_channels(replies: list[Reply], messengers: Sequence[Messen
 def _retry_at(attempts: int, now: dt.datetime) -> dt.datetime | None:
     if attempts >= MAX_ATTEMPTS:
         return None
-    return now + min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_RETRY)
+    pause: dt.timedelta = min(FIRST_RETRY * (2 ** (attempts - 1)), LONGEST_RETRY)
+    return now + pause
 
 
 def _record(engine: Engine, parcel: Parcel, attempt: Attempt, now: dt.datetime, retry_at: dt.datetime | None) -> None:

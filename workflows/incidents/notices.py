@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from zoneinfo import ZoneInfo
 
 from bot.chat import Choice, ChoiceStyle, Reply
 from bot.profile import Profile
@@ -119,7 +120,7 @@ def full_record(incident: Incident, *, profile: Profile, now: dt.datetime, repor
     return text
 
 
-def _decision_lines(incident: Incident, zone: dt.tzinfo) -> list[str]:
+def _decision_lines(incident: Incident, zone: ZoneInfo) -> list[str]:
     lines = []
     if incident.notified_at is not None:
         reference = f" (ICO reference {incident.ico_reference})" if incident.ico_reference else ""

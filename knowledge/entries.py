@@ -15,6 +15,7 @@ PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 ENTRIES_DIRECTORY = Path(__file__).resolve().parent / "entries"
 SOURCES_PATH = Path(__file__).resolve().parent / "sources.yaml"
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _REQUIRED_FIELDS = ("id", "title", "answer")
 _KNOWN_FIELDS = frozenset(
     {"id", "title", "questions", "answer", "sources", "tags", "related", "owner", "review_by"}
@@ -108,7 +109,7 @@ def load_sources(path: Path | str = SOURCES_PATH) -> dict[str, SourceDocument]:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except FileNotFoundError as error:
         raise KnowledgeError(f"{path}: file not found") from error
     except yaml.YAMLError as error:

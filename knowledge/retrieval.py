@@ -34,6 +34,7 @@ from rapidfuzz.distance import OSA
 from knowledge.entries import PLACEHOLDER, Entry, KnowledgeError, placeholders_in
 
 SYNONYMS_PATH = Path(__file__).resolve().parent / "synonyms.yaml"
+OUT_OF_SCOPE = "out_of_scope"
 
 
 @dataclass(frozen=True)
@@ -58,26 +59,34 @@ class Candidate:
     score: float
     lexical: float
     similarity: float
+    coverage: float
+    rarest_match: float
+    matched_share: float
 
 
 @dataclass(frozen=True)
 class RankingSettings:
-    """The knobs of ranking and declining."""
+    """The knobs of ranking and declining, chosen on the tune split (benchmarks/README.md)."""
 
-    title_weight: float = 2.0
+    title_weight: float = 4.0
     questions_weight: float = 1.0
-    tags_weight: float = 1.5
+    tags_weight: float = 1.0
     answer_weight: float = 0.5
-    k1: float = 1.2
-    b: float = 0.75
+    k1: float = 2.4
+    b: float = 0.3
+    # A word no entry contains weighs this share of the rarest word's idf.
     unknown_term_weight: float = 0.6
+    # An out-of-scope phrase ("annual leave") weighs this many times the rarest word's idf.
+    out_of_scope_weight: float = 2.0
     lexical_weight: float = 0.5
+    fuzzy_weight: float = 0.25
     candidates: int = 20
-    threshold: float = 0.40
-    confident: float = 0.60
-    margin: float = 0.05
-    min_known_share: float = 0.5
-    related_floor: float = 0.30
+    # Confidence: a logistic model over confidence_features(), fitted on the tune split by
+    # benchmarks/fit_confidence.py (intercept first); answer when it reaches the threshold.
+    confidence_weights: tuple[float, ...] = (
+        -5.413, 2.207, 2.290, 0.966, 0.462, 5.276, 1.525, -0.718, 1.131)
+    threshold: float = 0.527
+    related_floor: float = 0.40
 
 
 @dataclass(frozen=True)
@@ -88,7 +97,7 @@ class Language:
     spellings: Mapping[str, str]
     keep_whole: frozenset[str]
     phrases: Mapping[tuple[str, ...], str]
-    longest_phrase: int
+    longest_phrase: Mapping[str, int]
     words: frozenset[str]
 
 
@@ -99,7 +108,7 @@ def load_language(path: Path | str = SYNONYMS_PATH) -> Language:
     stopwords = frozenset(re.findall(r"[a-z0-9]+", str(data.get("stopwords", "")).lower()))
     spellings = {str(k).lower(): str(v).lower() for k, v in data.get("spellings", {}).items()}
     keep_whole = frozenset(str(word).lower() for word in data.get("keep_whole", []))
-    bare = Language(stopwords, spellings, keep_whole, {}, 0, frozenset())
+    bare = Language(stopwords, spellings, keep_whole, {}, {}, frozenset())
     phrases: dict[tuple[str, ...], str] = {}
     words: set[str] = set(stopwords) | set(spellings.values())
     for canonical, variants in (data.get("synonyms") or {}).items():
@@ -111,7 +120,13 @@ def load_language(path: Path | str = SYNONYMS_PATH) -> Language:
             if phrases.get(key, term) != term:
                 raise KnowledgeError(f"{path}: synonym {variant!r} is listed under two terms")
             phrases[key] = term
-    longest = max((len(key) for key in phrases), default=0)
+    for phrase in data.get("out_of_scope") or []:
+        phrase_words = words_of(str(phrase), language=bare)
+        words.update(phrase_words)
+        phrases[tuple(_stem(word, language=bare) for word in phrase_words)] = OUT_OF_SCOPE
+    longest: dict[str, int] = {}
+    for key in phrases:
+        longest[key[0]] = max(longest.get(key[0], 0), len(key))
     return Language(stopwords, spellings, keep_whole, phrases, longest, frozenset(words))
 
 
@@ -136,8 +151,16 @@ def words_of(text: str, *, language: Language) -> list[str]:
     return words
 
 
+_DERIVATIONS = (("ibility", "ible"), ("ability", "able"), ("isation", "ise"),
+                ("ization", "ize"), ("iality", "ial"), ("ly", ""))
+
+
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light suffix stripper: the same stem for share, shares, shared and sharing."""
+    """A light suffix stripper: one stem for share, shares, shared and sharing, and for
+    responsible and responsibilities, minimise and minimisation, secure and securely."""
+    if word[:-1].isdigit() and word.endswith("s"):
+        return word[:-1]
     if len(word) <= 3 or not word.isalpha():
         return word
     for suffix, replacement in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", "e"),
@@ -149,6 +172,10 @@ def stem(word: str) -> str:
         shorter = word[: -len(suffix)] + replacement
         if len(shorter) >= 3:
             word = shorter
+            break
+    for suffix, replacement in _DERIVATIONS:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4 and not word.endswith(("ily", "ply")):
+            word = word[: -len(suffix)] + replacement
             break
     if word.endswith("e") and len(word) > 3:
         word = word[:-1]
@@ -167,7 +194,8 @@ def terms_of(words: Sequence[str], *, language: Language) -> list[str]:
     terms: list[str] = []
     position = 0
     while position < len(stems):
-        for length in range(min(language.longest_phrase, len(stems) - position), 0, -1):
+        longest = min(language.longest_phrase.get(stems[position], 0), len(stems) - position)
+        for length in range(longest, 0, -1):
             canonical = language.phrases.get(tuple(stems[position : position + length]))
             if canonical is not None:
                 terms.append(canonical)
@@ -193,11 +221,14 @@ class KnowledgeIndex:
         idf: Mapping[str, float],
         phrasings: Sequence[tuple[str, ...]],
         known_words: Mapping[str, int],
+        entry_terms: Sequence[frozenset[str]],
     ) -> None:
         self.entries = list(entries)
         self.language = language
         self.settings = settings
         self._by_id = {entry.id: entry for entry in self.entries}
+        self._positions = {entry.id: position for position, entry in enumerate(self.entries)}
+        self._entry_terms = entry_terms
         self._postings = postings
         self._idf = idf
         self._max_idf = _idf(document_frequency=0, entry_count=len(self.entries))
@@ -218,19 +249,23 @@ class KnowledgeIndex:
         entries = list(entries)
         language = language or load_language()
         settings = settings or RankingSettings()
-        fields = [_fields(entry, language=language) for entry in entries]
+        words = [_entry_words(entry, language=language) for entry in entries]
+        terms = [{name: [terms_of(ws, language=language) for ws in texts]
+                  for name, texts in entry_words.items()} for entry_words in words]
+        fields = [{name: [term for ts in texts for term in ts if term != OUT_OF_SCOPE]
+                   for name, texts in entry_terms.items()} for entry_terms in terms]
+        entry_terms = [frozenset(t for ts in f.values() for t in ts) for f in fields]
         idf, postings = _weighted_postings(fields, settings=settings)
-        phrasings = [
-            tuple(" ".join(terms_of(words_of(text, language=language), language=language))
-                  for text in (entry.title, *entry.questions))
-            for entry in entries
-        ]
+        phrasings = [tuple(" ".join(term for term in ts if term != OUT_OF_SCOPE)
+                           for ts in (*t["title"], *t["questions"])) for t in terms]
         known_words: Counter[str] = Counter({word: 1 for word in language.words})
-        for entry in entries:
-            for text in (entry.title, *entry.questions, entry.answer, *entry.tags):
-                known_words.update(words_of(text.replace("-", " "), language=language))
+        for entry_words in words:
+            for texts in entry_words.values():
+                for text_words in texts:
+                    known_words.update(text_words)
         return cls(entries=entries, language=language, settings=settings, postings=postings,
-                   idf=idf, phrasings=phrasings, known_words=known_words)
+                   idf=idf, phrasings=phrasings, known_words=known_words,
+                   entry_terms=entry_terms)
 
     def get(self, entry_id: str) -> Entry | None:
         """The entry with this id, if the index holds it."""
@@ -238,24 +273,35 @@ class KnowledgeIndex:
 
     def ask(self, question: str) -> Answer:
         """The entry that answers `question`, or a decline when not confident."""
-        terms, known_share = self.analyse(question)
+        terms = self.analyse(question)
         candidates = self.rank(terms)
         if not candidates:
             return Answer(answered=False, entry=None, score=0.0)
-        best = candidates[0]
-        if known_share < self.settings.min_known_share or not self._is_confident(candidates):
+        confidence = self.confidence(candidates, term_count=len(terms))
+        if confidence < self.settings.threshold:
             suggestions = [c.entry for c in candidates[:2] if c.score >= self.settings.related_floor]
-            return Answer(answered=False, entry=None, score=best.score, related=suggestions)
-        return Answer(answered=True, entry=best.entry, score=best.score,
+            return Answer(answered=False, entry=None, score=confidence, related=suggestions)
+        best = candidates[0]
+        return Answer(answered=True, entry=best.entry, score=confidence,
                       related=self._related(best.entry, candidates[1:]))
 
-    def analyse(self, question: str) -> tuple[list[str], float]:
-        """The question's distinct search terms, typos corrected, and the share the index knows."""
+    def confidence(self, candidates: Sequence[Candidate], *, term_count: int) -> float:
+        """How likely the best candidate answers the question, from 0 to 1."""
+        features = confidence_features(candidates, term_count=term_count)
+        intercept, *weights = self.settings.confidence_weights
+        logit = intercept + sum(weight * value for weight, value in zip(weights, features))
+        return 1 / (1 + math.exp(-max(-50.0, min(50.0, logit))))
+
+    def analyse(self, question: str) -> list[str]:
+        """The question's distinct search terms, typos corrected and synonyms made canonical."""
         words = words_of(question.replace("-", " "), language=self.language)
         corrected = [self._correct(word) if self._may_be_typo(word) else word for word in words]
-        terms = list(dict.fromkeys(terms_of(corrected, language=self.language)))
-        known = sum(1 for term in terms if term in self._idf)
-        return terms, (known / len(terms) if terms else 0.0)
+        return list(dict.fromkeys(terms_of(corrected, language=self.language)))
+
+    def _weight(self, term: str) -> float:
+        if term == OUT_OF_SCOPE:
+            return self.settings.out_of_scope_weight * self._max_idf
+        return self._idf.get(term, self.settings.unknown_term_weight * self._max_idf)
 
     def rank(self, terms: Sequence[str]) -> list[Candidate]:
         """The best candidates for these terms, most confident first."""
@@ -267,38 +313,37 @@ class KnowledgeIndex:
                 totals[position] += weight
         if not totals:
             return []
-        ceiling = sum(self._idf.get(term, self.settings.unknown_term_weight * self._max_idf)
-                      for term in terms)
+        weights = {term: self._weight(term) for term in terms}
+        ceiling = sum(weights.values())
         best = heapq.nlargest(self.settings.candidates, totals.items(), key=lambda item: item[1])
-        similarities = self._similarities(" ".join(terms), [position for position, _ in best])
-        share = self.settings.lexical_weight
-        ranked = [
-            Candidate(entry=self.entries[position], score=share * (total / ceiling)
-                      + (1 - share) * similarities.get(position, 0.0),
-                      lexical=total / ceiling, similarity=similarities.get(position, 0.0))
-            for position, total in best
-        ]
-        return sorted(ranked, key=lambda candidate: candidate.score, reverse=True)
+        fuzzy = self._fuzzy_similarities(" ".join(terms), [position for position, _ in best])
+        return sorted((self._candidate(position, lexical=total / ceiling,
+                                       similarity=fuzzy.get(position, 0.0), weights=weights)
+                       for position, total in best),
+                      key=lambda candidate: candidate.score, reverse=True)
 
-    def _similarities(self, query: str, positions: Sequence[int]) -> dict[int, float]:
-        choices = {(position, number): text for position in positions
-                   for number, text in enumerate(self._phrasings[position])}
+    def _candidate(self, position: int, *, lexical: float, similarity: float,
+                   weights: Mapping[str, float]) -> Candidate:
+        settings = self.settings
+        matched = [term for term in weights if term in self._entry_terms[position]]
+        blend = (settings.lexical_weight * lexical + settings.fuzzy_weight * similarity) / (
+            settings.lexical_weight + settings.fuzzy_weight)
+        return Candidate(
+            entry=self.entries[position], score=blend, lexical=lexical, similarity=similarity,
+            coverage=sum(weights[term] for term in matched) / sum(weights.values()),
+            rarest_match=max((self._idf[term] for term in matched), default=0.0) / self._max_idf,
+            matched_share=len(matched) / len(weights),
+        )
+
+    def _fuzzy_similarities(self, query: str, positions: Sequence[int]) -> dict[int, float]:
+        choices = {(position, number): phrasing for position in positions
+                   for number, phrasing in enumerate(self._phrasings[position])}
         best: dict[int, float] = {}
         for _, score, (position, _) in process.extract(
             query, choices, scorer=fuzz.token_sort_ratio, limit=None, score_cutoff=1
         ):
             best[position] = max(best.get(position, 0.0), score / 100)
         return best
-
-    def _is_confident(self, candidates: Sequence[Candidate]) -> bool:
-        best = candidates[0]
-        if best.score < self.settings.threshold:
-            return False
-        if best.score >= self.settings.confident or len(candidates) < 2:
-            return True
-        runner_up = candidates[1]
-        close_relatives = runner_up.entry.id in best.entry.related
-        return close_relatives or best.score - runner_up.score >= self.settings.margin
 
     def _related(self, entry: Entry, others: Sequence[Candidate]) -> list[Entry]:
         related = [self._by_id[i] for i in entry.related if i in self._by_id and i != entry.id]
@@ -313,7 +358,8 @@ class KnowledgeIndex:
     def _nearest_known_word(self, word: str) -> str:
         """The most frequent known word within one edit (two from 8 letters), else `word`.
 
-        Words of up to four letters are only corrected to stop words ("teh", "waht"):
+        The first letter must agree (people rarely mistype it, and "mount" is not "count"),
+        and words of up to four letters are only corrected to stop words ("teh", "waht"):
         among short words a single edit turns too many words into other real words.
         """
         edits = 1 if len(word) < 8 else 2
@@ -324,9 +370,19 @@ class KnowledgeIndex:
             for known, distance, _ in process.extract(
                 word, self._words_by_length.get(length, []), scorer=OSA.distance,
                 score_cutoff=edits, limit=None)
-            if not short or known in self.language.stopwords
+            if known[0] == word[0] and (not short or known in self.language.stopwords)
         ]
         return min(nearest)[2] if nearest else word
+
+
+def confidence_features(candidates: Sequence[Candidate], *, term_count: int) -> tuple[float, ...]:
+    """What the confidence model weighs: the best candidate's blend, lexical score, phrasing
+    similarity, idf-weighted coverage of the question, its lead over the runner-up, the
+    question's length (log of its term count), its rarest matched term and matched share."""
+    best = candidates[0]
+    runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+    return (best.score, best.lexical, best.similarity, best.coverage, best.score - runner_up,
+            math.log1p(term_count), best.rarest_match, best.matched_share)
 
 
 def render_answer(entry: Entry, values: Mapping[str, str]) -> str:
@@ -337,15 +393,15 @@ def render_answer(entry: Entry, values: Mapping[str, str]) -> str:
     return PLACEHOLDER.sub(lambda match: str(values[match.group(1)]), entry.answer)
 
 
-def _fields(entry: Entry, *, language: Language) -> dict[str, list[str]]:
-    def terms(text: str) -> list[str]:
-        return terms_of(words_of(text.replace("-", " "), language=language), language=language)
+def _entry_words(entry: Entry, *, language: Language) -> dict[str, list[list[str]]]:
+    def words(text: str) -> list[str]:
+        return words_of(text.replace("-", " "), language=language)
 
     return {
-        "title": terms(entry.title),
-        "questions": [term for question in entry.questions for term in terms(question)],
-        "tags": [term for tag in entry.tags for term in terms(tag)],
-        "answer": terms(entry.answer),
+        "title": [words(entry.title)],
+        "questions": [words(question) for question in entry.questions],
+        "tags": [words(tag) for tag in entry.tags],
+        "answer": [words(entry.answer)],
     }
 
 

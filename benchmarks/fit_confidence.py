@@ -1,0 +1,97 @@
+"""Fit igbot's answer confidence on the tune split, and choose the threshold.
+
+    uv run python benchmarks/fit_confidence.py
+
+The confidence is a logistic model over knowledge.retrieval.confidence_features (the best
+candidate's scores, its lead over the runner-up, the question's length...). The label of a
+tune question is 1 when igbot's best candidate is the expected entry and 0 otherwise (an
+out-of-scope question, or a wrong best candidate). Features are standardised, the model is
+fitted by gradient descent with a small L2 penalty, and the weights are printed on the raw
+scale for RankingSettings.confidence_weights. The threshold printed is the lowest that
+declines at least 95% of the tune split's out-of-scope questions. Only the tune split is
+read: the held-out split never shapes the model.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import yaml
+
+from knowledge.entries import load_entries
+from knowledge.retrieval import KnowledgeIndex, confidence_features
+
+QUESTIONS_PATH = Path(__file__).resolve().parent / "eval" / "questions.yaml"
+PENALTY = 0.05
+STEPS = 5000
+RATE = 0.5
+DECLINE_TARGET = 0.95
+
+
+def tune_examples(index: KnowledgeIndex) -> tuple[list[tuple[float, ...]], list[int], list[bool]]:
+    features, labels, in_scope = [], [], []
+    for item in yaml.safe_load(QUESTIONS_PATH.read_text(encoding="utf-8")):
+        if item["split"] != "tune":
+            continue
+        terms = index.analyse(str(item["q"]))
+        candidates = index.rank(terms)
+        if not candidates:
+            continue
+        features.append(confidence_features(candidates, term_count=len(terms)))
+        labels.append(int(candidates[0].entry.id == item.get("expect")))
+        in_scope.append(item.get("expect") is not None)
+    return features, labels, in_scope
+
+
+def fit(features: Sequence[Sequence[float]], labels: Sequence[int]) -> list[float]:
+    """Logistic regression weights (intercept first) on the features' raw scale."""
+    count, width = len(features), len(features[0])
+    means = [sum(row[i] for row in features) / count for i in range(width)]
+    spreads = [max(1e-6, math.sqrt(sum((row[i] - means[i]) ** 2 for row in features) / count))
+               for i in range(width)]
+    rows = [[(row[i] - means[i]) / spreads[i] for i in range(width)] for row in features]
+    weights = [0.0] * (width + 1)
+    for _ in range(STEPS):
+        gradient = [0.0] * (width + 1)
+        for row, label in zip(rows, labels):
+            error = _sigmoid(weights[0] + sum(w * x for w, x in zip(weights[1:], row))) - label
+            gradient[0] += error
+            for i, value in enumerate(row):
+                gradient[i + 1] += error * value
+        weights[0] -= RATE * gradient[0] / count
+        for i in range(width):
+            weights[i + 1] -= RATE * (gradient[i + 1] / count + PENALTY * weights[i + 1])
+    raw = [weights[i + 1] / spreads[i] for i in range(width)]
+    intercept = weights[0] - sum(w * m for w, m in zip(raw, means))
+    return [intercept, *raw]
+
+
+def _sigmoid(value: float) -> float:
+    return 1 / (1 + math.exp(-max(-50.0, min(50.0, value))))
+
+
+def confidence(weights: Sequence[float], row: Sequence[float]) -> float:
+    return _sigmoid(weights[0] + sum(w * x for w, x in zip(weights[1:], row)))
+
+
+def main() -> int:
+    index = KnowledgeIndex.build(load_entries())
+    features, labels, in_scope = tune_examples(index)
+    weights = fit(features, labels)
+    scores = [confidence(weights, row) for row in features]
+    outside = sorted(score for score, inside in zip(scores, in_scope) if not inside)
+    allowed = len(outside) - math.ceil(DECLINE_TARGET * len(outside))
+    threshold = round(outside[len(outside) - 1 - allowed] + 0.005, 3) if outside else 0.5
+    hits = sum(1 for s, label, inside in zip(scores, labels, in_scope) if inside and label and s >= threshold)
+    declined = sum(1 for s, inside in zip(scores, in_scope) if not inside and s < threshold)
+    print(f"confidence_weights = ({', '.join(f'{w:.3f}' for w in weights)})")
+    print(f"threshold = {threshold}")
+    print(f"tune split with these: hit@1 {hits}/{sum(in_scope)}, "
+          f"out-of-scope declined {declined}/{len(outside)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

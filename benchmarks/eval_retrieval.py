@@ -1,0 +1,229 @@
+"""How well igbot finds the right entry, beside two baselines over the seed policy's paragraphs.
+
+    uv run python benchmarks/eval_retrieval.py [--failures]
+
+For each split of benchmarks/eval/questions.yaml (tune, heldout) it prints:
+  * hit@1: the share of in-scope questions answered with the expected entry (a decline is a
+    miss); also on the subset whose expected entry cites a DQ402 section;
+  * top-1: the same without declining (is the best candidate the expected one?);
+  * declined: the share of out-of-scope questions declined.
+Baselines rank the paragraphs of DQ402 (../shared/seeds/) with BM25 (rank-bm25) and with
+rapidfuzz (token_set_ratio, WRatio); a baseline hits when its best paragraph lies in a DQ402
+section the expected entry cites, so it can only hit questions whose entry cites DQ402. A
+baseline declines below a score threshold chosen on the tune split (the one that maximises
+hits plus declined out-of-scope questions there) and applied unchanged to the held-out split.
+--failures lists the tune split's misses (never the held-out ones: the engine is not tuned
+to them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from policy_sections import Paragraph, PolicyMissing, cited_sections, lies_in, load_paragraphs
+from rank_bm25 import BM25Okapi
+from rapidfuzz import fuzz, process, utils
+
+from knowledge.entries import Entry, load_entries
+from knowledge.retrieval import KnowledgeIndex
+
+QUESTIONS_PATH = Path(__file__).resolve().parent / "eval" / "questions.yaml"
+SPLITS = ("tune", "heldout")
+_BASELINE_STOPWORDS = frozenset(
+    "a an and are as at be by can do does for from have how i if in is it me my of on or "
+    "our so that the their them there they this to was we what when where which who why "
+    "will with you your".split()
+)
+
+
+@dataclass(frozen=True)
+class EvalQuestion:
+    text: str
+    expected: str | None
+    split: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a ranker did with one question."""
+
+    question: EvalQuestion
+    answered: bool
+    top_right: bool
+    score: float
+    got: str
+
+    @property
+    def hit(self) -> bool:
+        return self.answered and self.top_right
+
+
+Ranker = Callable[[str], tuple[int, float]]
+
+
+def load_questions(path: Path, *, entry_ids: set[str]) -> list[EvalQuestion]:
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))
+    questions = []
+    for number, item in enumerate(items, start=1):
+        question = EvalQuestion(text=str(item["q"]), expected=item.get("expect"), split=item["split"])
+        if question.split not in SPLITS:
+            raise SystemExit(f"{path}: question {number}: split must be one of {SPLITS}")
+        if question.expected is not None and question.expected not in entry_ids:
+            raise SystemExit(f"{path}: question {number}: no entry '{question.expected}'")
+        questions.append(question)
+    return questions
+
+
+def igbot_outcomes(index: KnowledgeIndex, questions: Sequence[EvalQuestion]) -> list[Outcome]:
+    outcomes = []
+    for question in questions:
+        answer = index.ask(question.text)
+        candidates = index.rank(index.analyse(question.text))
+        top = candidates[0].entry.id if candidates else "-"
+        outcomes.append(Outcome(question=question, answered=answer.answered,
+                                top_right=top == question.expected, score=answer.score, got=top))
+    return outcomes
+
+
+def baseline_outcomes(
+    rank: Ranker, paragraphs: Sequence[Paragraph], questions: Sequence[EvalQuestion],
+    entries: dict[str, Entry],
+) -> list[Outcome]:
+    outcomes = []
+    for question in questions:
+        position, score = rank(question.text)
+        sections = cited_sections(entries[question.expected]) if question.expected else set()
+        outcomes.append(Outcome(question=question, answered=True,
+                                top_right=bool(sections) and lies_in(paragraphs[position], sections),
+                                score=score, got=" > ".join(paragraphs[position].sections)))
+    return outcomes
+
+
+def with_threshold(outcomes: Sequence[Outcome], threshold: float) -> list[Outcome]:
+    return [Outcome(question=o.question, answered=o.score >= threshold, top_right=o.top_right,
+                    score=o.score, got=o.got) for o in outcomes]
+
+
+def tune_threshold(outcomes: Sequence[Outcome]) -> float:
+    """The score threshold that maximises hits plus declined out-of-scope on the tune split."""
+    tune = [o for o in outcomes if o.question.split == "tune"]
+
+    def correct(threshold: float) -> int:
+        return sum(1 for o in with_threshold(tune, threshold)
+                   if (o.hit if o.question.expected else not o.answered))
+
+    candidates = sorted({0.0, *(o.score for o in tune), *(o.score + 1e-9 for o in tune)})
+    return max(candidates, key=lambda threshold: (correct(threshold), -threshold))
+
+
+def bm25_ranker(paragraphs: Sequence[Paragraph]) -> Ranker:
+    model = BM25Okapi([_baseline_tokens(p.text) for p in paragraphs])
+
+    def rank(question: str) -> tuple[int, float]:
+        scores = model.get_scores(_baseline_tokens(question))
+        best = max(range(len(scores)), key=lambda position: scores[position])
+        return best, float(scores[best])
+
+    return rank
+
+
+def rapidfuzz_ranker(paragraphs: Sequence[Paragraph], scorer: Callable[..., float]) -> Ranker:
+    texts = [p.text for p in paragraphs]
+
+    def rank(question: str) -> tuple[int, float]:
+        found = process.extractOne(question, texts, scorer=scorer, processor=utils.default_process)
+        return (found[2], found[1] / 100) if found else (0, 0.0)
+
+    return rank
+
+
+def _baseline_tokens(text: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _BASELINE_STOPWORDS]
+
+
+def share(count: int, total: int) -> str:
+    return f"{count / total:6.1%} ({count}/{total})" if total else "     - (0/0)"
+
+
+def report(name: str, outcomes: Sequence[Outcome], *, split: str, dq402: set[str]) -> str:
+    chosen = [o for o in outcomes if o.question.split == split]
+    in_scope = [o for o in chosen if o.question.expected]
+    subset = [o for o in in_scope if o.question.expected in dq402]
+    out_of_scope = [o for o in chosen if not o.question.expected]
+    return (f"  {name:<34} {share(sum(o.hit for o in in_scope), len(in_scope)):>18}"
+            f" {share(sum(o.hit for o in subset), len(subset)):>18}"
+            f" {share(sum(o.top_right for o in in_scope), len(in_scope)):>18}"
+            f" {share(sum(not o.answered for o in out_of_scope), len(out_of_scope)):>16}")
+
+
+def calibration(outcomes: Sequence[Outcome]) -> list[str]:
+    """How often igbot's best candidate is right, by confidence band (tune split)."""
+    tune = [o for o in outcomes if o.question.split == "tune"]
+    lines = ["", "igbot confidence bands (tune split; right = the best candidate is the expected "
+             "entry, out-of-scope questions count as wrong):"]
+    for low, high in ((0.0, 0.3), (0.3, 0.4), (0.4, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 1.01)):
+        band = [o for o in tune if low <= o.score < high]
+        right = sum(1 for o in band if o.top_right)
+        lines.append(f"  {low:.1f}-{min(high, 1.0):.1f}: {share(right, len(band))} right")
+    return lines
+
+
+def failures(outcomes: Sequence[Outcome]) -> list[str]:
+    lines = ["", "tune split misses (expected -> best candidate, confidence):"]
+    for o in outcomes:
+        if o.question.split != "tune":
+            continue
+        expected_decline = o.question.expected is None
+        if (expected_decline and o.answered) or (not expected_decline and not o.hit):
+            verdict = "answered" if o.answered else "declined"
+            lines.append(f"  [{verdict} {o.score:.2f}] {o.question.text!r}: "
+                         f"{o.question.expected or 'DECLINE'} -> {o.got}")
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--failures", action="store_true", help="list the tune split's misses")
+    arguments = parser.parse_args(argv)
+    entries = {entry.id: entry for entry in load_entries()}
+    questions = load_questions(QUESTIONS_PATH, entry_ids=set(entries))
+    try:
+        paragraphs = load_paragraphs()
+    except PolicyMissing as missing:
+        print(missing, file=sys.stderr)
+        return 2
+    index = KnowledgeIndex.build(entries.values())
+    dq402 = {entry_id for entry_id, entry in entries.items() if cited_sections(entry)}
+    rows: list[tuple[str, list[Outcome]]] = [("igbot", igbot_outcomes(index, questions))]
+    for name, ranker in (
+        ("BM25 over DQ402 paragraphs", bm25_ranker(paragraphs)),
+        ("rapidfuzz token_set_ratio", rapidfuzz_ranker(paragraphs, fuzz.token_set_ratio)),
+        ("rapidfuzz WRatio", rapidfuzz_ranker(paragraphs, fuzz.WRatio)),
+    ):
+        raw = baseline_outcomes(ranker, paragraphs, questions, entries)
+        threshold = tune_threshold(raw)
+        rows.append((f"{name} (declines < {threshold:.2f})", with_threshold(raw, threshold)))
+    print(f"{len(entries)} entries, {len(paragraphs)} DQ402 paragraphs, {len(questions)} questions")
+    for split in SPLITS:
+        counted = [q for q in questions if q.split == split]
+        print(f"\n{split} split: {sum(1 for q in counted if q.expected)} in scope "
+              f"({sum(1 for q in counted if q.expected in dq402)} cite DQ402), "
+              f"{sum(1 for q in counted if not q.expected)} out of scope")
+        print(f"  {'':<34} {'hit@1':>18} {'hit@1 cites DQ402':>18} {'top-1 (no decline)':>18}"
+              f" {'declined (OOS)':>16}")
+        for name, outcomes in rows:
+            print(report(name, outcomes, split=split, dq402=dq402))
+    print("\n".join(calibration(rows[0][1])))
+    if arguments.failures:
+        print("\n".join(failures(rows[0][1])))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,102 @@
+"""The knowledge base that ships: it passes the checker and answers staff the way they ask."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.profile import load_profile
+from bot.settings import EXAMPLE_PROFILE
+from knowledge.check import check_knowledge, errors
+from knowledge.entries import ENTRIES_DIRECTORY, SOURCES_PATH, load_entries
+from knowledge.retrieval import KnowledgeIndex, render_answer
+
+EVAL_QUESTIONS = Path(__file__).resolve().parents[2] / "benchmarks" / "eval" / "questions.yaml"
+# Measured in benchmarks/README.md; these floors catch a regression, the targets are 0.90
+# hit@1 on the held-out split and 0.95 out-of-scope declined.
+HELD_OUT_HIT_FLOOR = 0.75
+DECLINED_FLOOR = 0.95
+
+
+@pytest.fixture(scope="module")
+def index() -> KnowledgeIndex:
+    return KnowledgeIndex.build(load_entries())
+
+
+def test_the_shipped_content_has_no_errors() -> None:
+    profile = load_profile(EXAMPLE_PROFILE)
+
+    problems = check_knowledge(
+        entries_dir=ENTRIES_DIRECTORY,
+        sources_path=SOURCES_PATH,
+        policy_numbers=[policy.number for policy in profile.policies],
+        placeholder_names=list(profile.placeholders()),
+        today=date.today(),
+    )
+
+    assert [str(problem) for problem in errors(problems)] == []
+
+
+def test_every_shipped_answer_renders_with_the_profile_values() -> None:
+    values = load_profile(EXAMPLE_PROFILE).placeholders()
+
+    for entry in load_entries():
+        assert "{" not in render_answer(entry, values), entry.id
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("can i shaer my pasword with my manger", "never-share-passwords"),
+        ("do i have to lock my scren when i go for a brew", "clear-desk-locked-screens"),
+        ("my works lappy got nicked on the bus", "lost-device-what-to-do"),
+        ("can i use my own fone for work emails", "own-devices-byod"),
+        ("who's the DPO", "dpo-role"),
+    ],
+)
+def test_staff_questions_with_typos_and_slang_get_the_right_entry(
+    index: KnowledgeIndex, question: str, expected: str
+) -> None:
+    answer = index.ask(question)
+
+    assert answer.answered
+    assert answer.entry is not None and answer.entry.id == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what's the weather", "tell me a joke", "how do i book annual leave", "where can I park"],
+)
+def test_questions_outside_information_governance_are_declined(
+    index: KnowledgeIndex, question: str
+) -> None:
+    assert not index.ask(question).answered
+
+
+def test_an_answer_offers_its_related_entries(index: KnowledgeIndex) -> None:
+    answer = index.ask("can i share my password with a colleague")
+
+    assert answer.entry is not None
+    assert 1 <= len(answer.related) <= 2
+    assert answer.related[0].id == answer.entry.related[0]
+
+
+def test_the_held_out_evaluation_does_not_regress(index: KnowledgeIndex) -> None:
+    held_out = [item for item in yaml.safe_load(EVAL_QUESTIONS.read_text(encoding="utf-8"))
+                if item["split"] == "heldout"]
+    in_scope = [item for item in held_out if item["expect"]]
+    out_of_scope = [item for item in held_out if not item["expect"]]
+
+    hits = sum(1 for item in in_scope if _answered_with(index, item["q"], item["expect"]))
+    declined = sum(1 for item in out_of_scope if not index.ask(item["q"]).answered)
+
+    assert hits / len(in_scope) >= HELD_OUT_HIT_FLOOR
+    assert declined / len(out_of_scope) >= DECLINED_FLOOR
+
+
+def _answered_with(index: KnowledgeIndex, question: str, expected: str) -> bool:
+    answer = index.ask(question)
+    return answer.answered and answer.entry is not None and answer.entry.id == expected

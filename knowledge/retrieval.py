@@ -1,18 +1,21 @@
 """Find the knowledge base entry that answers a member of staff's question, or decline.
 
 A question and every entry go through the same text analysis (see synonyms.yaml): words,
-British spelling, a light stemmer, synonyms mapped to canonical terms, stop words dropped.
-Words of a question that the knowledge base does not know are first corrected to the
-nearest known word when they are a likely typo (rapidfuzz, cached).
+British spelling, a light stemmer, synonyms mapped to canonical terms, stop words dropped,
+out-of-scope phrases ("annual leave") marked. Words of a question that the knowledge base
+does not know are first corrected to the nearest known word when they are a likely typo
+(rapidfuzz, cached).
 
-Ranking combines two signals into a confidence between 0 and 1:
-  * lexical: BM25F over title, questions, tags and answer, divided by the most a question's
-    terms could score, so terms the knowledge base does not know pull the confidence down;
-  * similarity: rapidfuzz similarity of the question to the nearest stored phrasing (title
-    or question) of each of the best lexical candidates.
-The index answers when the best confidence clears a threshold and, unless it is very
-confident, leads the runner-up by a margin; it declines when most of the question's words
-are unknown. The settings were chosen on the tune split of benchmarks/eval (see its README).
+Candidates are ranked by a blend of two signals:
+  * lexical: BM25F over title, questions, tags and answer (an inverted index with the
+    per-term weights precomputed), divided by the most the question's terms could score,
+    so words the knowledge base does not know pull it down;
+  * similarity: rapidfuzz token_sort_ratio of the question to the nearest stored phrasing
+    (title or question) of each of the best lexical candidates only.
+Whether to answer is a calibrated confidence: a logistic model over the best candidate's
+signals, its lead over the runner-up (the margin), its coverage of the question and the
+question's length, fitted on the tune split (benchmarks/fit_confidence.py) with a threshold
+chosen there. Numbers in benchmarks/README.md.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from knowledge.citations import SourceCatalogue
 from knowledge.entries import Entry, load_entries
 from knowledge.identifiers import find_identifiers, redact
 from knowledge.retrieval import Answer, KnowledgeIndex, render_answer
-from storage import curation
+from storage import curation, outbox
 from storage.curation import Signal
 
 ACTION_PREFIX = "kb"
@@ -101,16 +101,25 @@ class KnowledgeAnswerer:
             refer = Choice("Ask the IG team", f"{ACTION_PREFIX}:refer:{entry_id}:{question}")
             return [Reply(text=wording.FEEDBACK_SORRY, choices=(refer,))]
         if verb == "refer":
-            item = curation.create(session=turn.session, signal=Signal.REFERRED, question=redact(question),
-                                   entry_id=entry_id, staff_id=staff_id)
-            return [Reply(text=wording.REFERRED.format(reference=item.id, **values))]
+            return [self._refer(turn, redact(question), entry_id=entry_id)]
         if verb == "refer-declined" and entry_id.isdigit():
             declined = curation.get(session=turn.session, item_id=int(entry_id))
             if declined is not None:
-                item = curation.create(session=turn.session, signal=Signal.REFERRED, question=declined.question,
-                                       staff_id=staff_id)
-                return [Reply(text=wording.REFERRED.format(reference=item.id, **values))]
+                return [self._refer(turn, declined.question, entry_id=None)]
         return [Reply(text=wording.STALE_BUTTON)]
+
+    def _refer(self, turn: Turn, question: str, *, entry_id: str | None) -> Reply:
+        """Keep the (redacted) question for curation and tell the IG team, through the outbox, who asked it."""
+        staff_id = turn.person.id if turn.person else None
+        item = curation.create(session=turn.session, signal=Signal.REFERRED, question=question, entry_id=entry_id,
+                               staff_id=staff_id)
+        asker = f"{turn.person.name} ({turn.person.email})" if turn.person else "Someone not in the staff directory"
+        about = f"\nThe answer they were given: {entry_id}" if entry_id else ""
+        notice = Reply(title=f"Question Q-{item.id} for the IG team",
+                       text=f"{asker} asked a question igbot could not settle:\n\n{question}{about}")
+        outbox.enqueue(session=turn.session, dedup_key=f"question-referred:{item.id}", replies=[notice],
+                       to_ig_team=True)
+        return Reply(text=wording.REFERRED.format(reference=item.id, **self.profile.placeholders()))
 
     def _entry(self, entry_id: str) -> Entry:
         entry = self.index.get(entry_id)

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from bot.conversation import start_action
-from storage import curation
+from storage import curation, outbox
 from storage.curation import CurationItem, Signal
 from storage.engine import session_scope
 
@@ -41,10 +41,13 @@ def test_an_out_of_scope_question_is_declined_plainly_and_kept_for_curation(chat
     assert "passed your question to the IG team" in referred.text
     with session_scope(engine) as session:
         gaps = curation.get_gaps(session=session)
+        [notice] = outbox.get_all(session=session)
     assert {(gap.signal, gap.question) for gap in gaps} == {
         ("declined", "how do I book annual leave for next month?"),
         ("referred", "how do I book annual leave for next month?"),
     }
+    assert notice.to_ig_team and "Sam Okafor" in notice.payload[0]["text"]
+    assert "annual leave" in notice.payload[0]["text"]
 
 
 def test_personal_identifiers_are_warned_about_and_never_stored(chat_as, engine: Engine) -> None:  # type: ignore[no-untyped-def]

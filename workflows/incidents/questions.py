@@ -62,7 +62,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question("data_kind", "Kind of information", "What kind of information is involved?", QuestionKind.SELECT,
              options=_options((
                  (DataKind.PERSONAL, "Personal data (names, contact details, case notes)"),
-                 (DataKind.SPECIAL, "Special category data (health, ethnicity, sexuality, religion, criminal records)"),
+                 (DataKind.SPECIAL, "Special category data (health, ethnicity, religion, sexuality, crime)"),
                  (DataKind.NONE, "No personal data"),
                  (DataKind.UNSURE, "Not sure"),
              ))),
@@ -153,6 +153,9 @@ def parse_form(values: dict[str, str], *, now: dt.datetime, zone: ZoneInfo) -> t
     found: dict[str, str] = {}
     for question in QUESTIONS:
         raw = str(values.get(question.name) or "").strip()
+        if not raw and question.kind is QuestionKind.PEOPLE:
+            answers[question.name] = None  # the form says: leave it empty if you're not sure
+            continue
         if not raw:
             found[question.name] = wording.MISSING_ANSWER
             continue
@@ -187,7 +190,8 @@ def build_form() -> Form:
             label=question.prompt,
             kind=kinds[question.kind],
             options=tuple(Choice(label=option.label, action=option.code) for option in question.options),
-            hint=question.hint.replace("*", ""),
+            hint=(wording.PEOPLE_FORM_HINT if question.kind is QuestionKind.PEOPLE else question.hint).replace("*", ""),
+            required=question.kind is not QuestionKind.PEOPLE,
         )
         for question in QUESTIONS
     )

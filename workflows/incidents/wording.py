@@ -13,6 +13,7 @@ INTRO = (
 FORM_INTRO = "Fill in the form to report the incident. Use IDs or initials, never names or other identifiers."
 
 WHEN_HINT = "For example *now*, *today 14:30*, *yesterday 9am* or *21/11/2026 16:00*."
+PEOPLE_FORM_HINT = "A rough number is fine; leave it empty if you're not sure."
 NO_IDENTIFIERS_HINT = "Use IDs or initials, not names, NHS numbers or contact details."
 
 QUESTION_HEADING = "*Question {number} of {total}*"

@@ -11,7 +11,14 @@ from collections.abc import Callable, Sequence
 from bot.errors import ConfigurationError
 
 # Modules that add their own sub-commands through `register(subparsers)`.
-COMMAND_MODULES: tuple[str, ...] = ("bot.cli_core", "workflows.cli", "bot.cli_serve", "bot.cli_teams", "workflows.incidents.cli")
+COMMAND_MODULES: tuple[str, ...] = (
+    "bot.cli_core",
+    "bot.cli_serve",
+    "bot.cli_teams",
+    "knowledge.cli",
+    "workflows.cli",
+    "workflows.incidents.cli",
+)
 
 Handler = Callable[[argparse.Namespace], int]
 

@@ -187,3 +187,13 @@ def test_references_are_unique_under_concurrent_reports_and_restart_each_year(en
     assert sorted(references) == [f"IG-2026-{number:04d}" for number in range(1, 9)]
     new_year = dt.datetime(2027, 1, 1, 0, 30, tzinfo=dt.UTC)
     assert _report(engine, profile, staff, now=new_year) == "IG-2027-0001"
+
+
+def test_starting_a_report_while_asked_for_a_reason_starts_the_report(chat_as, engine, profile, staff) -> None:  # type: ignore[no-untyped-def]
+    reference = _report(engine, profile, staff)
+    harriet = chat_as(HARRIET)
+    harriet.say(f"confirm {reference}")
+    assert "Why is" in harriet.text(f"not reportable {reference}")
+    assert "Question 1 of 10" in harriet.text("report an incident")
+    assert _incident(engine, reference).status == "triaged", "the words were not taken as the reason"
+    assert "send or cancel it first" in harriet.text(f"regrade {reference}")

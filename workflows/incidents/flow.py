@@ -66,6 +66,8 @@ class IncidentReport:
 
     def resume(self, turn: Turn, state: dict[str, Any]) -> Step:
         if state.get("mode") == commands.UPDATE_MODE:
+            if not turn.message.action and normalise_command(turn.text) in self.triggers:
+                return self.start(turn)  # a new report replaces an unfinished register update
             return commands.resume_update(turn, state, now=self.clock())
         action = turn.message.action or ""
         if action:

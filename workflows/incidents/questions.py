@@ -190,12 +190,21 @@ def build_form() -> Form:
             label=question.prompt,
             kind=kinds[question.kind],
             options=tuple(Choice(label=option.label, action=option.code) for option in question.options),
-            hint=(wording.PEOPLE_FORM_HINT if question.kind is QuestionKind.PEOPLE else question.hint).replace("*", ""),
+            hint=_form_hint(question),
             required=question.kind is not QuestionKind.PEOPLE,
         )
         for question in QUESTIONS
     )
     return Form(form_id=FORM_ID, title="Report an incident", fields=fields, submit_label="Send report")
+
+
+def _form_hint(question: Question) -> str:
+    """Hints written for typing read oddly beside a date picker or a number box."""
+    if question.kind is QuestionKind.WHEN:
+        return ""
+    if question.kind is QuestionKind.PEOPLE:
+        return wording.PEOPLE_FORM_HINT
+    return question.hint.replace("*", "")
 
 
 def answer_choices(question: Question) -> tuple[Choice, ...]:

@@ -21,7 +21,7 @@ from workflows.trees.model import (
     back,
     start_over,
 )
-from workflows.trees.render import placeholder_values, render_outcome, render_question, render_text
+from workflows.trees.render import render_outcome, render_question, render_text
 
 __all__ = [
     "AnsweredQuestion",
@@ -42,7 +42,6 @@ __all__ = [
     "load_all",
     "load_tree",
     "parse_tree",
-    "placeholder_values",
     "render_outcome",
     "render_question",
     "render_text",

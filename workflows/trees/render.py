@@ -1,4 +1,4 @@
-"""Filling the organisation's names into tree text.
+"""Filling the organisation's names into tree text (values from `Profile.placeholders()`).
 
 Tree text may name people and addresses from the organisation profile with a placeholder
 in single braces, such as ``{caldicott_name}``. Only the names in ``PLACEHOLDERS`` exist;
@@ -26,18 +26,6 @@ PLACEHOLDERS: frozenset[str] = frozenset(
 )
 
 PLACEHOLDER_PATTERN = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-
-# Where each placeholder comes from in the profile, and what to say if it is not filled in.
-_PROFILE_SOURCES: Mapping[str, tuple[tuple[str, ...], str]] = {
-    "org_name": (("organisation", "name"), "our organisation"),
-    "dp_email": (("organisation", "data_protection_email"), "the data protection team"),
-    "dpo_name": (("roles", "dpo", "name"), "the Data Protection Officer"),
-    "caldicott_name": (("roles", "caldicott_guardian", "name"), "the Caldicott Guardian"),
-    "deputy_caldicott_name": (("roles", "deputy_caldicott_guardian", "name"), "the Deputy Caldicott Guardian"),
-    "siro_name": (("roles", "siro", "name"), "the Senior Information Risk Owner"),
-    "ig_officer_name": (("roles", "ig_officer", "name"), "the IG Officer"),
-}
-
 
 class MissingProfileValue(KeyError):
     """Text names a placeholder for which no value was given."""
@@ -86,18 +74,3 @@ def render_outcome(outcome: Outcome, profile_values: Mapping[str, str]) -> Outco
         reasons=tuple(fill(reason) for reason in outcome.reasons),
         conditions=tuple(fill(condition) for condition in outcome.conditions),
     )
-
-
-def placeholder_values(profile: Mapping[str, object]) -> dict[str, str]:
-    """Values for every placeholder, read from a parsed organisation profile (the
-    layout of ``bot/profiles/example.yaml``). A value missing from the profile falls
-    back to a plain description such as "the Caldicott Guardian"."""
-    return {name: _lookup(profile, path) or fallback for name, (path, fallback) in _PROFILE_SOURCES.items()}
-
-
-def _lookup(data: object, path: tuple[str, ...]) -> str | None:
-    for key in path:
-        if not isinstance(data, Mapping):
-            return None
-        data = data.get(key)
-    return data.strip() if isinstance(data, str) and data.strip() else None

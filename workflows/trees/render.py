@@ -27,6 +27,7 @@ PLACEHOLDERS: frozenset[str] = frozenset(
 
 PLACEHOLDER_PATTERN = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
+
 class MissingProfileValue(KeyError):
     """Text names a placeholder for which no value was given."""
 

@@ -73,9 +73,18 @@ class Step:
 class Workflow(Protocol):
     """A multi-step conversation whose progress lives in the database between turns."""
 
-    name: str
-    triggers: tuple[str, ...]
-    help_line: str
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def triggers(self) -> tuple[str, ...]:
+        """Typed commands (lower case) that start it."""
+        ...
+
+    @property
+    def help_line(self) -> str:
+        """"*Label*: what it does", for the help reply."""
+        ...
 
     def start(self, turn: Turn) -> Step: ...
 

@@ -83,5 +83,5 @@ def get_gaps(*, session: Session) -> list[Gap]:
 def purge_older_than(*, session: Session, days: int, now: dt.datetime | None = None) -> int:
     """Remove items past the profile's retention period; returns how many went."""
     cutoff = (now or utcnow()) - dt.timedelta(days=days)
-    result = session.exec(delete(CurationItem).where(col(CurationItem.at) < cutoff))  # type: ignore[call-overload]  # sqlmodel types exec() for selects only
+    result = session.exec(delete(CurationItem).where(col(CurationItem.at) < cutoff))
     return int(result.rowcount or 0)

@@ -7,7 +7,10 @@ import asyncio
 import contextlib
 import errno
 import logging
+import os
 import signal
+import socket
+import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -44,8 +47,9 @@ def _serve(arguments: argparse.Namespace) -> int:
     configure_logging(settings)
     if arguments.socket_mode:
         check_socket_mode(settings)
-    assistant = build_assistant(settings)
-    asyncio.run(serve(assistant, host=arguments.host, port=arguments.port, socket_mode=arguments.socket_mode))
+    listener = open_listener(arguments.host, arguments.port)
+    favour_the_event_loop()
+    asyncio.run(serve(build_assistant(settings), listener=listener, socket_mode=arguments.socket_mode))
     return 0
 
 
@@ -56,29 +60,41 @@ def check_socket_mode(settings: Settings) -> None:
         raise ConfigurationError("--socket-mode needs SLACK_BOT_TOKEN, the bot token starting with xoxb-.")
 
 
-async def serve(assistant: Assistant, *, host: str, port: int, socket_mode: bool = False,
+def favour_the_event_loop() -> None:
+    """Hand the GIL back to the event loop within 1 ms (Python's default is 5 ms).
+
+    Database work runs in worker threads; with the default interval a busy thread can hold
+    the loop off for several milliseconds at each I/O step, which shows in Slack's
+    acknowledgement latency under load (see benchmarks/README.md).
+    """
+    sys.setswitchinterval(0.001)
+
+
+def open_listener(host: str, port: int) -> socket.socket:
+    """The listening socket, opened before anything else so a taken port is one clear sentence."""
+    try:
+        return socket.create_server((host, port), backlog=1024)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise ConfigurationError(f"Port {port} on {host} is already in use: choose another with --port.") from None
+        raise ConfigurationError(f"Cannot listen on {host}:{port}: {error.strerror}.") from None
+
+
+async def serve(assistant: Assistant, *, listener: socket.socket, socket_mode: bool = False,
                 stop: asyncio.Event | None = None) -> None:
     """Serve until SIGINT/SIGTERM (or `stop` is set), then close connections cleanly."""
     stop = stop or _stop_on_signals()
     runner = web.AppRunner(build_web_app(assistant), access_log=None)
     await runner.setup()
     try:
-        await _listen(runner, host, port)
+        await web.SockSite(runner, listener).start()
         async with _socket_mode(assistant, enabled=socket_mode):
-            log.info("igbot is listening on http://%s:%s slack=%s socket_mode=%s teams=%s", host, port,
-                     assistant.settings.slack_enabled, socket_mode, assistant.settings.teams_enabled)
+            host, port = listener.getsockname()[:2]
+            log.info("igbot is listening on http://%s:%s slack=%s socket_mode=%s teams=%s pid=%s", host, port,
+                     assistant.settings.slack_enabled, socket_mode, assistant.settings.teams_enabled, os.getpid())
             await stop.wait()
     finally:
         await runner.cleanup()
-
-
-async def _listen(runner: web.AppRunner, host: str, port: int) -> None:
-    try:
-        await web.TCPSite(runner, host, port).start()
-    except OSError as error:
-        if error.errno == errno.EADDRINUSE:
-            raise ConfigurationError(f"Port {port} on {host} is already in use: choose another with --port.") from None
-        raise ConfigurationError(f"Cannot listen on {host}:{port}: {error.strerror}.") from None
 
 
 @contextlib.asynccontextmanager

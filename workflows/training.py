@@ -28,7 +28,8 @@ class TrainingCheck:
     today: Callable[[Profile], dt.date] = field(default=today_in)
     name: str = NAME
     triggers: tuple[str, ...] = ("training", "my training", "training status", "my training status",
-                                 "when is my training due", "is my training up to date")
+                                 "when is my training due", "when is my training due?",
+                                 "is my training up to date", "is my training up to date?")
     help_line: str = "*My training*: See whether your IG training is up to date and when it is next due."
 
     def start(self, turn: Turn) -> Step:

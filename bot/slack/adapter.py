@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -33,6 +33,7 @@ from bot.slack.middleware import (
     OnlyOurWorkspace,
     ProcessEventsOnce,
     caller_of,
+    first_delivery,
 )
 from bot.slack.outgoing import Destination, SlackPoster
 from workflows.training import today_in
@@ -48,6 +49,19 @@ SUBCOMMANDS = {
     "share": start_action(home.SHARING_CHECK),
     "training": start_action("training"),
 }
+
+
+EventHandler = Callable[[Body, AsyncBoltContext], Awaitable[None]]
+
+
+def once_per_event(handler: EventHandler) -> EventHandler:
+    """Events API listeners run only for the first delivery of an event (the claim made in middleware)."""
+
+    async def first_delivery_only(body: Body, context: AsyncBoltContext) -> None:
+        if await first_delivery(context):
+            await handler(body, context)
+
+    return first_delivery_only
 
 
 @dataclass
@@ -94,9 +108,9 @@ class SlackChannel:
         for middleware in (OnlyOurWorkspace(self.assistant.settings.slack_team_id), IgnoreNonPersonMessages(),
                            ProcessEventsOnce(self.ledger), IdentifyCaller(self.identity)):
             app.use(middleware)
-        app.event("message")(self.on_direct_message)
-        app.event("app_mention")(self.on_mention)
-        app.event("app_home_opened")(self.on_home_opened)
+        app.event("message")(once_per_event(self.on_direct_message))
+        app.event("app_mention")(once_per_event(self.on_mention))
+        app.event("app_home_opened")(once_per_event(self.on_home_opened))
         app.command(re.compile(r"^/ig\b"))(self.on_command)
         app.action(re.compile(rf"^{re.escape(blocks.CHOICE_ACTION)}:"))(self.on_button)
         app.view(blocks.FORM_CALLBACK)(self.on_form_submitted)

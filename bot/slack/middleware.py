@@ -29,6 +29,7 @@ from storage.types import utcnow
 log = logging.getLogger(__name__)
 
 CALLER = "igbot_caller"
+EVENT_CLAIM = "igbot_event_claim"
 CLAIM_SECONDS = 1.0
 KEEP_EVENT_IDS = dt.timedelta(days=1)
 PRUNE_EVERY_SECONDS = 3600.0
@@ -100,19 +101,38 @@ class EventLedger:
 
 
 class ProcessEventsOnce(AsyncMiddleware):
-    """An event Slack delivers again (a retry, or to another replica) is acknowledged and not processed twice."""
+    """An event Slack delivers again (a retry, or to another replica) is processed once.
+
+    The claim on the event id starts here but is only awaited by the listener, after the
+    acknowledgement: a slow database can never make Slack wait (see `first_delivery`).
+    """
 
     def __init__(self, ledger: EventLedger) -> None:
         self.ledger = ledger
 
     async def async_process(self, *, req: AsyncBoltRequest, resp: BoltResponse, next: Next) -> BoltResponse:
         event_id = req.body.get("event_id") if req.body.get("type") == "event_callback" else None
-        if isinstance(event_id, str) and event_id and not await self.ledger.first_time(event_id):
+        if isinstance(event_id, str) and event_id:
             retry = req.headers.get("x-slack-retry-num", ["0"])[0]
-            log.info("skipped event=%s already processed retry=%s", event_id, retry)
-            return _ok()
+            req.context[EVENT_CLAIM] = EventClaim(event_id, retry, asyncio.ensure_future(self.ledger.first_time(event_id)))
         await next()
         return resp
+
+
+@dataclass(frozen=True)
+class EventClaim:
+    event_id: str
+    retry: str
+    first: asyncio.Future[bool]
+
+
+async def first_delivery(context: dict[str, Any]) -> bool:
+    """False when this event was already taken on (by this process or another replica)."""
+    claim = context.get(EVENT_CLAIM)
+    if not isinstance(claim, EventClaim) or await claim.first:
+        return True
+    log.info("skipped event=%s already processed retry=%s", claim.event_id, claim.retry)
+    return False
 
 
 @dataclass

@@ -7,26 +7,9 @@ from pathlib import Path
 
 import pytest
 from aiohttp import ClientSession
-from slack_harness import FakeSlackApi, SlackWorkspace, igbot_server, running, slack_environment
+from slack_harness import EMAILS, FakeSlackApi, SlackWorkspace, igbot_server, make_assistant, running, slack_environment
 
-from bot.app import Assistant, build_assistant
-from bot.settings import default_database_url, load_settings
-from storage import migrate
-from storage.engine import create_database_engine, session_scope
-from storage.seed import import_directory
-from storage.training import seed_demo_completions
-from workflows.training import today_in
-
-DEMO_DIRECTORY = Path(__file__).parents[2] / "bot" / "profiles" / "demo-directory.yaml"
-
-# Slack users of the invented workspace, and the emails Slack holds for them.
-SAM, HARRIET, NED, VISITOR = "USAMOKAFOR", "UHARRIETO", "UNEDASHW", "UVISITOR1"
-EMAILS = {
-    SAM: "sam.okafor@example.org",
-    HARRIET: "harriet.osei@example.org",
-    NED: "ned.ashworth@example.org",
-    VISITOR: "visiting.locum@agency.example",
-}
+from bot.app import Assistant
 
 
 @pytest.fixture
@@ -35,22 +18,6 @@ async def slack_api() -> AsyncIterator[FakeSlackApi]:
     async with running(api.app()) as url:
         api.url = url
         yield api
-
-
-def make_assistant(database_url: str, home: Path, environment: dict[str, str]) -> Assistant:
-    """igbot as `igbot serve` builds it; the embedded SQLite sets itself up, PostgreSQL is prepared like production."""
-    settings = load_settings({"IGBOT_HOME": str(home), "DATABASE_URL": database_url, **environment})
-    if database_url != default_database_url(home):
-        engine = create_database_engine(database_url)
-        migrate.upgrade(engine)
-        with session_scope(engine) as session:
-            if import_directory(session=session, path=DEMO_DIRECTORY):
-                from bot.profile import load_profile
-
-                profile = load_profile(settings.profile_path)
-                seed_demo_completions(session=session, profile=profile, today=today_in(profile))
-        engine.dispose()
-    return build_assistant(settings)
 
 
 @pytest.fixture

@@ -19,13 +19,33 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import ClientSession, web
 
-from bot.app import Assistant
+from bot.app import Assistant, build_assistant
+from bot.profile import load_profile
 from bot.server import build_web_app
+from bot.settings import default_database_url, load_settings
+from storage import migrate
+from storage.engine import create_database_engine, session_scope
+from storage.seed import import_directory
+from storage.training import seed_demo_completions
+from workflows.training import today_in
+
+DEMO_DIRECTORY = Path(__file__).parents[2] / "bot" / "profiles" / "demo-directory.yaml"
+
+# Slack users of the invented workspace, and the emails Slack holds for them.
+SAM, HARRIET, NED, VISITOR = "USAMOKAFOR", "UHARRIETO", "UNEDASHW", "UVISITOR1"
+EMAILS = {
+    SAM: "sam.okafor@example.org",
+    HARRIET: "harriet.osei@example.org",
+    NED: "ned.ashworth@example.org",
+    VISITOR: "visiting.locum@agency.example",
+}
+
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 BOT_TOKEN = "xoxb-test-token"
@@ -171,6 +191,14 @@ async def _params(request: web.Request) -> dict[str, Any]:
     return params
 
 
+async def eventually(check: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Wait until `check()` holds (for things with no event to wait on, such as a log line), or fail."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "the condition did not come true in time"
+        await asyncio.sleep(0.01)
+
+
 def signature(body: str, timestamp: str, secret: str = SIGNING_SECRET) -> str:
     digest = hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
     return f"v0={digest}"
@@ -294,3 +322,17 @@ async def igbot_server(assistant: Assistant) -> AsyncIterator[str]:
 def slack_environment(api: FakeSlackApi, **extra: str) -> dict[str, str]:
     return {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": api.api_url,
             **extra}
+
+
+def make_assistant(database_url: str, home: Path, environment: dict[str, str]) -> Assistant:
+    """igbot as `igbot serve` builds it; the embedded SQLite sets itself up, PostgreSQL is prepared like production."""
+    settings = load_settings({"IGBOT_HOME": str(home), "DATABASE_URL": database_url, **environment})
+    if database_url != default_database_url(home):
+        engine = create_database_engine(database_url)
+        migrate.upgrade(engine)
+        with session_scope(engine) as session:
+            if import_directory(session=session, path=DEMO_DIRECTORY):
+                profile = load_profile(settings.profile_path)
+                seed_demo_completions(session=session, profile=profile, today=today_in(profile))
+        engine.dispose()
+    return build_assistant(settings)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import HARRIET, NED, SAM, VISITOR
-from slack_harness import FakeSlackApi, SlackWorkspace, buttons
+from slack_harness import HARRIET, NED, SAM, VISITOR, FakeSlackApi, SlackWorkspace, buttons
 
 from bot.app import Assistant
 from storage import directory

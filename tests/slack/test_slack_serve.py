@@ -1,0 +1,96 @@
+"""`igbot serve` as an operator runs it: a real process on a real port, stopped with SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from aiohttp import ClientSession
+from slack_harness import SAM, FakeSlackApi, SlackWorkspace, slack_environment
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def environment(tmp_path: Path, **values: str) -> dict[str, str]:
+    kept = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "TEAMS_", "DATABASE_"))}
+    return {**kept, "IGBOT_HOME": str(tmp_path), **values}
+
+
+@asynccontextmanager
+async def igbot_serve(tmp_path: Path, *arguments: str, **values: str) -> AsyncIterator[tuple[str, asyncio.subprocess.Process]]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "serve", *arguments, env=environment(tmp_path, **values),
+        stderr=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.DEVNULL)
+    assert process.stderr is not None
+    try:
+        while True:
+            line = (await asyncio.wait_for(process.stderr.readline(), 60)).decode()
+            assert line, "igbot serve stopped before it was listening"
+            if "igbot is listening on " in line:
+                yield line.split("listening on ")[1].split()[0], process
+                break
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(process.wait(), 30)
+
+
+async def test_igbot_serve_answers_health_checks_and_slack_then_stops_cleanly(
+    slack_api: FakeSlackApi, tmp_path: Path
+) -> None:
+    port = str(free_port())
+    async with igbot_serve(tmp_path, "--port", port, **slack_environment(slack_api)) as (url, process), \
+            ClientSession() as session:
+        assert url == f"http://127.0.0.1:{port}"
+        async with session.get(url + "/healthz") as health:
+            assert health.status == 200 and (await health.json()) == {"status": "ok"}
+        await SlackWorkspace(server_url=url, api=slack_api, session=session).dm(SAM, "help")
+        [answer] = await slack_api.wait_for("chat.postMessage", timeout=30)
+        assert "Hello Sam Okafor" in answer.text
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 30) == 0
+
+
+async def test_without_slack_settings_slack_is_not_mounted(tmp_path: Path) -> None:
+    async with igbot_serve(tmp_path, "--port", str(free_port())) as (url, _), ClientSession() as session:
+        async with session.post(url + "/slack/events", data=b"{}") as answer:
+            assert answer.status == 404
+
+
+def run_igbot(tmp_path: Path, *arguments: str, **values: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot.cli", *arguments], env=environment(tmp_path, **values),
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_socket_mode_without_an_app_token_is_one_sentence(tmp_path: Path) -> None:
+    result = run_igbot(tmp_path, "serve", "--socket-mode", SLACK_BOT_TOKEN="xoxb-1")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "igbot: --socket-mode needs SLACK_APP_TOKEN, an app-level token starting with xapp-.")
+
+
+def test_a_port_in_use_is_one_sentence(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_igbot(tmp_path, "serve", "--port", str(port))
+    assert result.returncode == 2
+    assert f"Port {port} on 127.0.0.1 is already in use: choose another with --port." in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bad_port_is_explained(tmp_path: Path) -> None:
+    result = run_igbot(tmp_path, "serve", "--port", "eighty")
+    assert result.returncode == 2 and "'eighty' is not a port number" in result.stderr

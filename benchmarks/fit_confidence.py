@@ -2,7 +2,7 @@
 
     uv run python benchmarks/fit_confidence.py
 
-The confidence is a logistic model over knowledge.retrieval.confidence_features (the best
+The confidence is a logistic model over knowledge.confidence.confidence_features (the best
 candidate's scores, its lead over the runner-up, the question's length...). The label of a
 tune question is 1 when igbot's best candidate is the expected entry and 0 otherwise (an
 out-of-scope question, or a wrong best candidate). Features are standardised, the model is
@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from pathlib import Path
 
-import yaml
+from eval_set import load_questions
 
+from knowledge.confidence import confidence_features
 from knowledge.entries import load_entries
-from knowledge.retrieval import KnowledgeIndex, confidence_features
+from knowledge.retrieval import KnowledgeIndex
 
-QUESTIONS_PATH = Path(__file__).resolve().parent / "eval" / "questions.yaml"
 PENALTY = 0.05
 STEPS = 5000
 RATE = 0.5
@@ -32,16 +31,17 @@ DECLINE_TARGET = 0.95
 
 def tune_examples(index: KnowledgeIndex) -> tuple[list[tuple[float, ...]], list[int], list[bool]]:
     features, labels, in_scope = [], [], []
-    for item in yaml.safe_load(QUESTIONS_PATH.read_text(encoding="utf-8")):
-        if item["split"] != "tune":
+    entry_ids = {entry.id for entry in index.entries}
+    for question in load_questions(entry_ids=entry_ids, with_fresh=False):
+        if question.split != "tune":
             continue
-        terms = index.analyse(str(item["q"]))
+        terms = index.analyse(question.text)
         candidates = index.rank(terms)
         if not candidates:
             continue
         features.append(confidence_features(candidates, term_count=len(terms)))
-        labels.append(int(candidates[0].entry.id == item.get("expect")))
-        in_scope.append(item.get("expect") is not None)
+        labels.append(int(candidates[0].entry.id == question.expected))
+        in_scope.append(question.expected is not None)
     return features, labels, in_scope
 
 

@@ -1,0 +1,84 @@
+"""The evaluation questions, with expected entries carried through merges of entries.
+
+    eval/questions.yaml       the tune and held-out splits
+    eval/fresh-heldout.yaml   a second held-out set, written later without running the engine
+                              (read when present; reported as the split "fresh")
+    eval/merged.yaml          `merged_into: {old id: id it was merged into}`
+
+When two entries are merged, questions that expected the entry that went away expect the
+entry it went into. The mapping is applied mechanically to every split, so a label only ever
+changes through a merge recorded in merged.yaml, never by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+EVAL_DIRECTORY = Path(__file__).resolve().parent / "eval"
+QUESTIONS_PATH = EVAL_DIRECTORY / "questions.yaml"
+FRESH_PATH = EVAL_DIRECTORY / "fresh-heldout.yaml"
+MERGED_PATH = EVAL_DIRECTORY / "merged.yaml"
+SPLITS = ("tune", "heldout", "fresh")
+SPLIT_NAMES = {"tune": "tune", "heldout": "held-out", "fresh": "fresh held-out"}
+
+
+@dataclass(frozen=True)
+class EvalQuestion:
+    text: str
+    expected: str | None
+    split: str
+
+
+def load_merges(path: Path = MERGED_PATH) -> dict[str, str]:
+    """Each merged-away id mapped to the entry that holds it now (chains followed)."""
+    if not path.exists():
+        return {}
+    data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    merged = {str(old): str(new) for old, new in (data.get("merged_into") or {}).items()}
+    resolved = {}
+    for old in merged:
+        seen, current = {old}, merged[old]
+        while current in merged:
+            if current in seen:
+                raise SystemExit(f"{path}: merges form a loop through '{current}'")
+            seen.add(current)
+            current = merged[current]
+        resolved[old] = current
+    return resolved
+
+
+def load_questions(*, entry_ids: Collection[str], merges: Mapping[str, str] | None = None,
+                   with_fresh: bool = True) -> list[EvalQuestion]:
+    """Tune and held-out questions, then the fresh held-out ones when that file exists.
+
+    An unknown expected id in questions.yaml stops the run; in the fresh file (written by
+    someone else, never opened here) it is kept and simply cannot be hit, so that no fresh
+    question or label is ever printed.
+    """
+    merges = load_merges() if merges is None else merges
+    questions = _read(QUESTIONS_PATH, merges=merges)
+    for number, question in enumerate(questions, start=1):
+        if question.split not in ("tune", "heldout"):
+            raise SystemExit(f"{QUESTIONS_PATH}: question {number}: split must be tune or heldout")
+        if question.expected is not None and question.expected not in entry_ids:
+            raise SystemExit(f"{QUESTIONS_PATH}: question {number}: no entry '{question.expected}'")
+    if with_fresh and FRESH_PATH.exists():
+        questions += [EvalQuestion(text=q.text, expected=q.expected, split="fresh")
+                      for q in _read(FRESH_PATH, merges=merges)]
+    return questions
+
+
+def _read(path: Path, *, merges: Mapping[str, str]) -> list[EvalQuestion]:
+    items: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    questions = []
+    for item in items:
+        expected = item.get("expect")
+        expected = None if expected is None else merges.get(str(expected), str(expected))
+        questions.append(EvalQuestion(text=str(item["q"]), expected=expected,
+                                      split=str(item.get("split", ""))))
+    return questions

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from slack_harness import HARRIET, NED, SAM, VISITOR, FakeSlackApi, SlackWorkspace, buttons
 
 from bot.app import Assistant
@@ -61,17 +63,17 @@ async def test_ig_training_answers_the_persons_training_status(slack: SlackWorks
     assert "Keeping Information Safe" in answer.text
 
 
-async def test_ig_report_starts_the_incident_report_or_says_it_is_not_available(
-    slack: SlackWorkspace, assistant: Assistant
-) -> None:
-    await slack.command(SAM, "report")
-    if "incident-report" in assistant.conversation.workflows:
-        opened = await slack.api.wait_until(lambda: bool(slack.api.of("views.open") or slack.api.of("response_url")))
-        assert opened is None
-        assert slack.api.of("views.open") or "incident" in slack.api.of("response_url")[0].text.lower()
-    else:
+async def test_ig_report_opens_the_incident_report_form(slack: SlackWorkspace, assistant: Assistant) -> None:
+    await slack.command(SAM, "report", response_url="report")
+    if "incident-report" not in assistant.conversation.workflows:
         [answer] = await slack.api.wait_for("response_url")
         assert "isn't available" in answer.text
+        return
+    [opened] = await slack.api.wait_for("views.open")
+    view = opened.params["view"]
+    metadata = json.loads(view["private_metadata"])
+    assert view["type"] == "modal" and metadata["form"] == "incident-report:form"
+    assert metadata["response_url"].endswith("/respond/report"), "the outcome is answered privately, like the command"
 
 
 async def test_ig_share_starts_the_sharing_check(slack: SlackWorkspace, assistant: Assistant) -> None:

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from sqlalchemy import Engine
@@ -27,6 +27,8 @@ from storage.models import Direction, Role, StaffMember
 
 log = logging.getLogger(__name__)
 
+# What a workflow is sent when someone starts it again while it is in progress: show where we are.
+CARRY_ON = "continue"
 _CANCEL_WORDS = frozenset({"cancel", "stop", "quit", "exit", "abandon"})
 _HELP_WORDS = frozenset({"help", "?", "menu", "what can you do", "what can you do?", "hi", "hello", "hey"})
 
@@ -178,7 +180,12 @@ class Conversation:
         return [Reply(text=wording.STALE_BUTTON)]
 
     def _start(self, turn: Turn, workflow: Workflow) -> list[Reply]:
+        """Start a workflow; one already in progress carries on where it was rather than being lost."""
         person = turn.require_person()
+        active = self._active_state(turn)
+        if active is not None and active[0].name == workflow.name:
+            carry_on = replace(turn.message, text=CARRY_ON, action=None, form=None)
+            return self._apply(turn, workflow, workflow.resume(replace(turn, message=carry_on), active[1]))
         conversations.clear(session=turn.session, staff_id=_id(person))
         return self._apply(turn, workflow, workflow.start(turn))
 

@@ -14,7 +14,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from bot.chat import Choice, ChoiceStyle, Reply
-from bot.conversation import Conversation, Step, Turn, start_action
+from bot.conversation import CARRY_ON, Conversation, Step, Turn, start_action
 from bot.errors import CommandError, ConfigurationError
 from knowledge.citations import SourceCatalogue
 from storage import audit, conversations, decisions
@@ -100,6 +100,8 @@ class TreeWorkflow:
             return back(answers)
         if typed in _RESTART_WORDS:
             return ()
+        if typed == CARRY_ON:
+            return answers
         if action.startswith(f"{self.name}:answer:"):
             return self.tree.answer(answers, action.removeprefix(f"{self.name}:answer:"))
         question = self.tree.step(answers)

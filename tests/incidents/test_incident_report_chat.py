@@ -276,3 +276,13 @@ def test_a_form_sent_after_the_draft_was_cancelled_is_still_stored(chat_as, engi
     assert "IG-2026-0001" in received.text
     incident = _stored(engine, "IG-2026-0001")
     assert incident is not None and incident.people_affected is None, "left empty on the form: not sure"
+
+
+def test_the_report_button_pressed_again_keeps_the_draft(chat_as) -> None:  # type: ignore[no-untyped-def]
+    from bot.conversation import start_action
+
+    sam = chat_as(SAM)
+    for line in ANSWERS[:4]:
+        sam.say(line)
+    replies = sam.say(action=start_action("incident-report"))
+    assert "Question 4 of 10" in replies[-1].text, "a second /ig report or button press does not wipe the draft"

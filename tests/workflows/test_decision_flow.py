@@ -106,3 +106,11 @@ def test_tree_check_passes_the_shipped_trees_and_names_a_cycle(tmp_path) -> None
                             capture_output=True, text=True)
     assert result.returncode == 1
     assert "loop" in result.stdout and "cycle" in result.stdout.lower()
+
+
+def test_starting_a_check_again_carries_on_where_it_was(chat_as) -> None:  # type: ignore[no-untyped-def]
+    sam = chat_as("sam.okafor@example.org")
+    sam.say("share")
+    [second] = sam.say("1")
+    [again] = sam.say(action=start_action("can-i-share"))
+    assert again.text == second.text and not again.notes

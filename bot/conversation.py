@@ -100,6 +100,14 @@ class QuestionAnswerer(Protocol):
 ActionHandler = Callable[[Turn, str], list[Reply]]
 
 
+class TypedCommand(Protocol):
+    """A command typed in words ("triage IG-2026-0001"), tried before the knowledge base."""
+
+    def matches(self, text: str) -> bool: ...
+
+    def __call__(self, turn: Turn) -> list[Reply]: ...
+
+
 def start_action(workflow: str) -> str:
     """The button value that starts a workflow from anywhere."""
     return f"start:{workflow}"
@@ -112,6 +120,7 @@ class Conversation:
     answerer: QuestionAnswerer
     workflows: dict[str, Workflow] = field(default_factory=dict)
     actions: dict[str, ActionHandler] = field(default_factory=dict)
+    commands: dict[str, TypedCommand] = field(default_factory=dict)
 
     def add_workflow(self, workflow: Workflow) -> None:
         self.workflows[workflow.name] = workflow
@@ -119,6 +128,10 @@ class Conversation:
     def add_action(self, prefix: str, handler: ActionHandler) -> None:
         """Buttons whose value starts with `prefix:` go to `handler` with the rest of the value."""
         self.actions[prefix] = handler
+
+    def add_command(self, name: str, command: TypedCommand) -> None:
+        """Typed commands are tried in the order added; adding one under a name already used replaces it."""
+        self.commands[name] = command
 
     async def handle(self, message: IncomingMessage) -> list[Reply]:
         """Database work and retrieval run in a worker thread so the event loop never blocks."""
@@ -134,7 +147,7 @@ class Conversation:
                 return replies
         except CommandError as error:
             return [Reply(text=str(error))]
-        except Exception as error:  # the one central handler: log the traceback, answer calmly
+        except Exception as error:  # noqa: BLE001  # the one central handler: log the traceback, answer calmly
             reference = log_unexpected(error, context=f"channel={message.channel} staff_id={message.staff_id}")
             return [Reply(text=wording.APOLOGY.format(reference=reference))]
 
@@ -157,6 +170,9 @@ class Conversation:
         for workflow in self.workflows.values():
             if lowered in workflow.triggers:
                 return self._start(turn, workflow)
+        for command in self.commands.values():
+            if command.matches(turn.text):
+                return command(turn)
         return self.answerer.answer(turn)
 
     def _on_action(self, turn: Turn, action: str) -> list[Reply]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.conversation import Conversation
 from storage.types import utcnow
-from workflows.incidents.commands import IncidentButtons, WithIncidentCommands
+from workflows.incidents.commands import IncidentButtons, IncidentCommands
 from workflows.incidents.flow import Clock, IncidentReport
 from workflows.incidents.questions import WORKFLOW
 
@@ -15,7 +15,7 @@ def install(conversation: Conversation, *, clock: Clock = utcnow) -> None:
     conversation.add_workflow(workflow)
     conversation.add_action(WORKFLOW, workflow.on_action)
     conversation.add_action("incident", IncidentButtons(clock=clock))
-    conversation.answerer = WithIncidentCommands(inner=conversation.answerer, clock=clock)
+    conversation.add_command("incident-register", IncidentCommands(clock=clock))
 
 
 __all__ = ["WORKFLOW", "IncidentReport", "install"]

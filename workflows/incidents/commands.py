@@ -17,7 +17,7 @@ from typing import Any
 
 from bot import wording as bot_wording
 from bot.chat import Choice, Reply
-from bot.conversation import QuestionAnswerer, Step, Turn
+from bot.conversation import Step, Turn
 from bot.errors import CommandError
 from storage import conversations, directory, incidents
 from storage.types import utcnow
@@ -228,15 +228,15 @@ class IncidentButtons:
 
 
 @dataclass
-class WithIncidentCommands:
-    """The question answerer, with the register's typed commands handled first."""
+class IncidentCommands:
+    """The register's typed commands: "incidents", "triage REF", "add to REF ...", "close REF ..."."""
 
-    inner: QuestionAnswerer
     clock: Clock = field(default=utcnow)
 
-    def answer(self, turn: Turn) -> list[Reply]:
-        if not matches(turn.text):
-            return self.inner.answer(turn)
+    def matches(self, text: str) -> bool:
+        return matches(text)
+
+    def __call__(self, turn: Turn) -> list[Reply]:
         outcome = run(turn, now=self.clock())
         _keep_update(turn, outcome)
         return outcome.replies

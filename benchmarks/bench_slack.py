@@ -33,6 +33,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from aiohttp import ClientSession, TCPConnector, web
@@ -74,7 +75,7 @@ class FakeWebApi:
 
     async def call(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        params = dict(request.query)
+        params: dict[str, Any] = dict(request.query)
         if request.method == "POST":
             params.update(await request.json() if request.content_type == "application/json" else await request.post())
         if method == "chat.postMessage":

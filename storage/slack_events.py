@@ -27,7 +27,7 @@ def claim(*, session: Session, event_id: str) -> bool:
     Call it in a unit of work of its own: a refused claim rolls the session back.
     """
     try:
-        session.exec(insert(ProcessedSlackEvent).values(event_id=event_id, received_at=utcnow()))  # type: ignore[call-overload]  # a Core INSERT: cheaper than the ORM on the hot path
+        session.exec(insert(ProcessedSlackEvent).values(event_id=event_id, received_at=utcnow()))  # a Core INSERT: cheaper than the ORM on the hot path
     except IntegrityError:
         session.rollback()
         return False
@@ -36,7 +36,7 @@ def claim(*, session: Session, event_id: str) -> bool:
 
 def forget_before(*, session: Session, cutoff: dt.datetime) -> int:
     """Drop event ids older than Slack would ever retry; returns how many went."""
-    result = session.exec(  # type: ignore[call-overload]  # a bulk DELETE, not a SELECT
+    result = session.exec(
         delete(ProcessedSlackEvent).where(col(ProcessedSlackEvent.received_at) < cutoff)
     )
     return int(result.rowcount or 0)

@@ -71,12 +71,13 @@ def record_completion(*, session: Session, staff_id: int, course: str, completed
 
 def latest_completion(*, session: Session, staff_id: int, course: str) -> dt.date | None:
     statement = (
-        select(TrainingRecord.completed_on)
+        select(TrainingRecord)
         .where(TrainingRecord.staff_id == staff_id, TrainingRecord.course == course)
         .order_by(col(TrainingRecord.completed_on).desc())
         .limit(1)
     )
-    return session.exec(statement).first()
+    latest = session.exec(statement).first()
+    return latest.completed_on if latest is not None else None
 
 
 def status(*, session: Session, staff_id: int, profile: Profile, today: dt.date) -> TrainingStatus:

@@ -111,7 +111,7 @@ class SlackChannel:
         app.event("message")(once_per_event(self.on_direct_message))
         app.event("app_mention")(once_per_event(self.on_mention))
         app.event("app_home_opened")(once_per_event(self.on_home_opened))
-        app.command(re.compile(r"^/ig\b"))(self.on_command)
+        app.command(re.compile(r"^/"))(self.on_command)  # /ig, or whatever the manifest names it
         app.action(re.compile(rf"^{re.escape(blocks.CHOICE_ACTION)}:"))(self.on_button)
         app.view(blocks.FORM_CALLBACK)(self.on_form_submitted)
 
@@ -122,9 +122,12 @@ class SlackChannel:
         caller = caller_of(context)
         if event.get("channel_type") != "im" or caller is None:
             return
+        text = markup.plain_text(event.get("text") or "")
+        if not text:
+            return  # a file or an emoji reaction alone: nothing to answer
         destination = Destination(user_id=caller.slack_user_id, channel=event.get("channel"),
                                   thread_ts=event.get("thread_ts"))
-        await self.converse(caller, destination, text=markup.plain_text(event.get("text") or ""))
+        await self.converse(caller, destination, text=text)
 
     async def on_mention(self, body: Body, context: AsyncBoltContext) -> None:
         event = body["event"]
@@ -134,7 +137,7 @@ class SlackChannel:
         text = markup.strip_leading_mention(event.get("text") or "", context.bot_user_id)
         destination = Destination(user_id=caller.slack_user_id, channel=event.get("channel"),
                                   thread_ts=event.get("thread_ts") or event.get("ts"))
-        await self.converse(caller, destination, text=markup.plain_text(text))
+        await self.converse(caller, destination, text=markup.plain_text(text) or "help")
 
     async def on_command(self, ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None:
         await ack()
@@ -223,7 +226,9 @@ class SlackChannel:
         remaining = blocks.without_buttons(message.get("blocks") or [], chosen)
         channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
         if container.get("is_ephemeral") and body.get("response_url"):
-            await self.poster.replace_ephemeral(body["response_url"], text=message.get("text", ""), new_blocks=remaining)
+            if message.get("blocks"):
+                await self.poster.replace_ephemeral(body["response_url"], text=message.get("text", ""),
+                                                    new_blocks=remaining)
             return Destination(user_id=caller.slack_user_id, channel=channel, response_url=body["response_url"])
         if channel and message.get("ts"):
             await self.poster.replace_message(channel=channel, ts=message["ts"], text=message.get("text", ""),

@@ -84,9 +84,9 @@ class SlackPoster:
     async def post(self, destination: Destination, message: SlackMessage) -> None:
         if destination.response_url and await self._respond(destination.response_url, message):
             return
-        private = destination.response_url is not None or destination.channel is None
-        channel = await self.direct_channel(destination.user_id) if private else destination.channel
-        thread_ts = None if private else destination.thread_ts
+        channel, thread_ts = destination.channel, destination.thread_ts
+        if destination.response_url is not None or channel is None:
+            channel, thread_ts = await self.direct_channel(destination.user_id), None
         await self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=message.text,
                                            blocks=message.blocks, unfurl_links=False, unfurl_media=False)
 

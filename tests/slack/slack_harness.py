@@ -99,6 +99,7 @@ class FakeSlackApi:
     _rate_limited: dict[str, list[int]] = field(default_factory=dict)
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _ts: Any = field(default_factory=lambda: itertools.count(1))
+    _websocket: web.WebSocketResponse | None = None
 
     @property
     def api_url(self) -> str:
@@ -128,7 +129,28 @@ class FakeSlackApi:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{name}", self._respond)
+        app.router.add_get("/socket", self._socket)
         return app
+
+    async def push(self, kind: str, payload: dict[str, Any]) -> str:
+        """Socket Mode: send an envelope down the connected websocket; returns its envelope id."""
+        await self.wait_until(lambda: self._websocket is not None)
+        assert self._websocket is not None
+        envelope_id = f"envelope-{next(self._ts)}"
+        await self._websocket.send_json({"envelope_id": envelope_id, "type": kind, "payload": payload,
+                                         "accepts_response_payload": kind != "events_api", "retry_attempt": 0})
+        return envelope_id
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        websocket = web.WebSocketResponse()
+        await websocket.prepare(request)
+        await websocket.send_json({"type": "hello", "num_connections": 1})
+        async with self._changed:
+            self._websocket = websocket
+            self._changed.notify_all()
+        async for message in websocket:
+            await self._record("socket ack", json.loads(message.data))
+        return websocket
 
     async def _record(self, method: str, params: dict[str, Any]) -> None:
         async with self._changed:
@@ -157,6 +179,8 @@ class FakeSlackApi:
         return web.Response(text="ok")
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.url.replace("http://", "ws://") + "/socket"}
         if method == "auth.test":
             return {"ok": True, "user_id": BOT_USER_ID, "bot_id": "BIGBOT001", "team_id": TEAM_ID, "team": "Test",
                     "user": "igbot", "url": "https://test.slack.example/"}

@@ -13,7 +13,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from aiohttp import ClientSession
-from slack_harness import SAM, FakeSlackApi, SlackWorkspace, slack_environment
+from slack_harness import SAM, TEAM_ID, FakeSlackApi, SlackWorkspace, make_assistant, slack_environment
+
+from bot.cli_serve import serve
 
 
 def free_port() -> int:
@@ -94,3 +96,26 @@ def test_a_port_in_use_is_one_sentence(tmp_path: Path) -> None:
 def test_a_bad_port_is_explained(tmp_path: Path) -> None:
     result = run_igbot(tmp_path, "serve", "--port", "eighty")
     assert result.returncode == 2 and "'eighty' is not a port number" in result.stderr
+
+
+async def test_socket_mode_answers_over_the_websocket_without_a_public_url(
+    slack_api: FakeSlackApi, database_url: str, tmp_path: Path
+) -> None:
+    environment = {"SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_APP_TOKEN": "xapp-test-token",
+                   "SLACK_API_URL": slack_api.api_url}
+    assistant = make_assistant(database_url, tmp_path, environment)
+    stop = asyncio.Event()
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        serving = asyncio.ensure_future(serve(assistant, listener=listener, socket_mode=True, stop=stop))
+        try:
+            event = {"type": "message", "channel_type": "im", "channel": "D" + SAM.lstrip("U"), "user": SAM,
+                     "text": "help", "ts": "1.000001"}
+            envelope = await slack_api.push("events_api", {"type": "event_callback", "team_id": TEAM_ID,
+                                                           "event": event, "event_id": "EvSocket01"})
+            [answer] = await slack_api.wait_for("chat.postMessage")
+            assert "Hello Sam Okafor" in answer.text
+            assert envelope in [call.params["envelope_id"] for call in slack_api.of("socket ack")]
+        finally:
+            stop.set()
+            await asyncio.wait_for(serving, 30)
+            assistant.engine.dispose()

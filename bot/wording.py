@@ -107,3 +107,8 @@ REFERRED = (
 YOU_ARE_WELCOME = "You're welcome. Ask me anything else, or type *help*."
 
 STILL_IN_WORKFLOW = "You're still in the middle of *{workflow}*: pick an option to carry on, or type *cancel* to stop."
+
+SLACK_HOME_TRIAGE = (
+    "{count} reported incident(s) waiting for triage: {references}. "
+    "Type *triage {first}* in our direct messages to start."
+)

@@ -12,13 +12,15 @@ from bot.chat import Choice, ChoiceStyle
 from bot.conversation import Conversation, start_action
 from bot.slack import markup
 from bot.slack.blocks import Block, button
-from storage import conversations, directory, training
+from storage import conversations, directory, incidents, training
+from storage.incidents import IncidentStatus
 from storage.engine import session_scope
 from storage.training import TrainingStatus
 from workflows.training import describe
 
 INCIDENT_REPORT = "incident-report"
 SHARING_CHECK = "can-i-share"
+MAX_REFERENCES = 5
 
 HOME_BUTTONS = (
     Choice(label="Report an incident", action=start_action(INCIDENT_REPORT), style=ChoiceStyle.DANGER),
@@ -33,6 +35,7 @@ class HomeSummary:
     name: str | None
     training: TrainingStatus | None
     unfinished: str | None
+    awaiting_triage: tuple[str, ...] = ()  # incident references, for the IG roles
 
 
 def summarise(*, engine: Engine, conversation: Conversation, staff_id: int | None, today: dt.date) -> HomeSummary:
@@ -46,7 +49,9 @@ def summarise(*, engine: Engine, conversation: Conversation, staff_id: int | Non
         status = training.status(session=session, staff_id=staff_id, profile=conversation.profile, today=today)
         state = conversations.get(session=session, staff_id=staff_id)
         unfinished = _label(conversation, state.workflow) if state is not None else None
-        return HomeSummary(name=person.name, training=status, unfinished=unfinished)
+        triage = incidents.get_all(session=session, status=IncidentStatus.REPORTED) if person.is_ig else ()
+        return HomeSummary(name=person.name, training=status, unfinished=unfinished,
+                           awaiting_triage=tuple(incident.reference for incident in triage))
 
 
 def view(summary: HomeSummary, *, conversation: Conversation, today: dt.date) -> Block:
@@ -71,6 +76,11 @@ def _waiting(summary: HomeSummary) -> list[Block]:
     items: list[str] = []
     if summary.unfinished:
         items.append(wording.SLACK_HOME_UNFINISHED.format(label=summary.unfinished))
+    if summary.awaiting_triage:
+        shown = ", ".join(summary.awaiting_triage[:MAX_REFERENCES])
+        more = f" and {len(summary.awaiting_triage) - MAX_REFERENCES} more" if len(summary.awaiting_triage) > MAX_REFERENCES else ""
+        items.append(wording.SLACK_HOME_TRIAGE.format(count=len(summary.awaiting_triage), references=shown + more,
+                                                      first=summary.awaiting_triage[0]))
     if summary.training is not None and summary.training.needs_action:
         items.append(wording.SLACK_HOME_TRAINING_DUE.format(course=summary.training.course))
     text = "\n".join(f"- {item}" for item in items) if items else wording.SLACK_HOME_NOTHING_WAITING

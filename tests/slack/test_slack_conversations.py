@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from slack_harness import HARRIET, NED, SAM, VISITOR, FakeSlackApi, SlackWorkspace, buttons
 
 from bot.app import Assistant
-from storage import directory
+from storage import directory, incidents
 from storage.engine import session_scope
+from storage.incidents import Incident
 
 QUESTION = "how do I report a data breach"
 
@@ -145,3 +147,22 @@ async def test_bot_messages_and_edits_are_ignored(slack: SlackWorkspace, slack_a
     await slack.dm(SAM, "help")
     await slack_api.wait_for("chat.postMessage")
     assert len(slack_api.of("chat.postMessage")) == 1
+
+
+async def test_app_home_shows_the_ig_officer_incidents_waiting_for_triage(
+    slack: SlackWorkspace, assistant: Assistant
+) -> None:
+    with session_scope(assistant.engine) as session:
+        sam = directory.get_by_email(session=session, email="sam.okafor@example.org")
+        assert sam is not None and sam.id is not None
+        now = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+        reported = incidents.create(session=session, year=2026, incident=Incident(
+            reporter_id=sam.id, reported_via="slack", kind="misdirected-email", happened_at=now, discovered_at=now,
+            data_kind="personal", vulnerable="no", contained="yes", suggested_likelihood=3, suggested_severity=2,
+            suggested_outcome="ico"))
+    await slack.open_home(HARRIET)
+    [home] = await slack.api.wait_for("views.publish")
+    assert f"1 reported incident(s) waiting for triage: {reported.reference}" in home.text
+    await slack.open_home(SAM)
+    [_, staff_home] = await slack.api.wait_for("views.publish", count=2)
+    assert "waiting for triage" not in staff_home.text, "only the IG roles see the triage queue"

@@ -90,6 +90,15 @@ async def test_a_rate_limit_is_waited_out_then_the_answer_is_sent(slack: SlackWo
     assert "Hello Sam Okafor" in answer.text
 
 
+async def test_a_rate_limited_private_answer_is_sent_after_retry_after(slack: SlackWorkspace) -> None:
+    slack.api.rate_limit_next("response_url", retry_after=1)
+    await slack.command(SAM, "help")
+    [answer] = await slack.api.wait_for("response_url")
+    [refused] = slack.api.of("response_url (rate limited)")
+    assert answer.at - refused.at >= 1.0
+    assert "Hello Sam Okafor" in answer.text
+
+
 @pytest.mark.parametrize(("body", "content_type"), [
     ("{not json", "application/json"),
     ("[1, 2, 3]", "application/json"),

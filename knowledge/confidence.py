@@ -22,6 +22,9 @@ class Candidate:
     score: float
     lexical: float
     similarity: float
+    phrasing: float
+    phrasing_recall: float
+    heading_coverage: float
     coverage: float
     rarest_match: float
     matched_share: float
@@ -30,11 +33,14 @@ class Candidate:
 def confidence_features(candidates: Sequence[Candidate], *, term_count: int) -> tuple[float, ...]:
     """What the confidence model weighs: the best candidate's blend, lexical score, phrasing
     similarity, idf-weighted coverage of the question, its lead over the runner-up, the
-    question's length (log of its term count), its rarest matched term and matched share."""
+    question's length (log of its term count), its rarest matched term, matched share, and
+    the share of the question found in its title and tags (a long message about a client
+    still names the topic; an off-topic one matches only words used in passing)."""
     best = candidates[0]
     runner_up = candidates[1].score if len(candidates) > 1 else 0.0
     return (best.score, best.lexical, best.similarity, best.coverage, best.score - runner_up,
-            math.log1p(term_count), best.rarest_match, best.matched_share)
+            math.log1p(term_count), best.rarest_match, best.matched_share,
+            best.heading_coverage)
 
 
 def logistic(weights: Sequence[float], features: Sequence[float]) -> float:

@@ -123,7 +123,11 @@ def _stem(word: str, *, language: Language) -> str:
 
 
 def terms_of(words: Sequence[str], *, language: Language) -> list[str]:
-    """The search terms for `words`: stemmed, synonyms made canonical, stop words dropped."""
+    """The search terms for `words`: stemmed, synonyms made canonical, stop words dropped.
+
+    A stop word on its own never stands for a synonym, even when its stem meets one: "not"
+    (from "isn't") is not "notes".
+    """
     stems = [_stem(word, language=language) for word in words]
     terms: list[str] = []
     position = 0
@@ -131,6 +135,8 @@ def terms_of(words: Sequence[str], *, language: Language) -> list[str]:
         longest = min(language.longest_phrase.get(stems[position], 0), len(stems) - position)
         for length in range(longest, 0, -1):
             canonical = language.phrases.get(tuple(stems[position : position + length]))
+            if length == 1 and words[position] in language.stopwords:
+                canonical = None
             if canonical is not None:
                 terms.append(canonical)
                 position += length

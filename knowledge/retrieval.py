@@ -68,12 +68,13 @@ class RankingSettings:
     out_of_scope_weight: float = 2.0
     lexical_weight: float = 0.5
     fuzzy_weight: float = 0.25
+    phrasing_weight: float = 0.0
     candidates: int = 20
     # Confidence: a logistic model over confidence_features(), fitted on the tune split by
     # benchmarks/fit_confidence.py (intercept first); answer when it reaches the threshold.
     confidence_weights: tuple[float, ...] = (
-        -5.413, 2.207, 2.290, 0.966, 0.462, 5.276, 1.525, -0.718, 1.131)
-    threshold: float = 0.527
+        -5.644, 1.410, 0.887, 2.487, 1.063, 4.873, 0.751, 0.164, 1.645, 0.553)
+    threshold: float = 0.439
     related_floor: float = 0.40
 
 
@@ -89,8 +90,10 @@ class KnowledgeIndex:
         postings: Mapping[str, list[tuple[int, float]]],
         idf: Mapping[str, float],
         phrasings: Sequence[tuple[str, ...]],
+        phrasing_terms: Sequence[tuple[frozenset[str], ...]],
         known_words: Mapping[str, int],
         entry_terms: Sequence[frozenset[str]],
+        heading_terms: Sequence[frozenset[str]],
     ) -> None:
         self.entries = list(entries)
         self.language = language
@@ -98,10 +101,14 @@ class KnowledgeIndex:
         self._by_id = {entry.id: entry for entry in self.entries}
         self._positions = {entry.id: position for position, entry in enumerate(self.entries)}
         self._entry_terms = entry_terms
+        self._heading_terms = heading_terms
         self._postings = postings
         self._idf = idf
         self._max_idf = _idf(document_frequency=0, entry_count=len(self.entries))
         self._phrasings = phrasings
+        self._phrasing_terms = phrasing_terms
+        self._phrasing_norms = [tuple(math.sqrt(sum(idf[t] ** 2 for t in p)) for p in ps)
+                                for ps in phrasing_terms]
         self._known_words = known_words
         self._words_by_length = _by_length(known_words)
         self._correct = lru_cache(maxsize=16384)(self._nearest_known_word)
@@ -124,17 +131,21 @@ class KnowledgeIndex:
         fields = [{name: [term for ts in texts for term in ts if term != OUT_OF_SCOPE]
                    for name, texts in entry_terms.items()} for entry_terms in terms]
         entry_terms = [frozenset(t for ts in f.values() for t in ts) for f in fields]
+        heading_terms = [frozenset(f["title"]) | frozenset(f["tags"]) for f in fields]
         idf, postings = _weighted_postings(fields, settings=settings)
         phrasings = [tuple(" ".join(term for term in ts if term != OUT_OF_SCOPE)
                            for ts in (*t["title"], *t["questions"])) for t in terms]
+        phrasing_terms = [tuple(frozenset(ts) - {OUT_OF_SCOPE} for ts in (*t["title"], *t["questions"]))
+                          for t in terms]
         known_words: Counter[str] = Counter({word: 1 for word in language.words})
         for entry_words in words:
             for texts in entry_words.values():
                 for text_words in texts:
                     known_words.update(text_words)
         return cls(entries=entries, language=language, settings=settings, postings=postings,
-                   idf=idf, phrasings=phrasings, known_words=known_words,
-                   entry_terms=entry_terms)
+                   idf=idf, phrasings=phrasings, phrasing_terms=phrasing_terms,
+                   known_words=known_words,
+                   entry_terms=entry_terms, heading_terms=heading_terms)
 
     def get(self, entry_id: str) -> Entry | None:
         """The entry with this id, if the index holds it."""
@@ -193,14 +204,32 @@ class KnowledgeIndex:
                    weights: Mapping[str, float]) -> Candidate:
         settings = self.settings
         matched = [term for term in weights if term in self._entry_terms[position]]
-        blend = (settings.lexical_weight * lexical + settings.fuzzy_weight * similarity) / (
-            settings.lexical_weight + settings.fuzzy_weight)
+        phrasing, recall = self._phrasing_match(position, weights)
+        blend = (settings.lexical_weight * lexical + settings.fuzzy_weight * similarity
+                 + settings.phrasing_weight * phrasing) / (
+            settings.lexical_weight + settings.fuzzy_weight + settings.phrasing_weight)
         return Candidate(
             entry=self.entries[position], score=blend, lexical=lexical, similarity=similarity,
+            phrasing=phrasing, phrasing_recall=recall,
+            heading_coverage=sum(weights[t] for t in matched if t in self._heading_terms[position])
+            / sum(weights.values()),
             coverage=sum(weights[term] for term in matched) / sum(weights.values()),
             rarest_match=max((self._idf[term] for term in matched), default=0.0) / self._max_idf,
             matched_share=len(matched) / len(weights),
         )
+
+    def _phrasing_match(self, position: int, weights: Mapping[str, float]) -> tuple[float, float]:
+        """The idf-weighted cosine of the question to its nearest phrasing of the entry, and
+        the share of that phrasing's weight the question covers."""
+        query_norm = math.sqrt(sum(weight * weight for weight in weights.values()))
+        best = (0.0, 0.0)
+        for terms, norm in zip(self._phrasing_terms[position], self._phrasing_norms[position]):
+            shared = sum(weights[term] * self._idf[term] for term in terms if term in weights)
+            if shared and norm:
+                cosine = shared / (query_norm * norm)
+                recall = sum(self._idf[t] ** 2 for t in terms if t in weights) / (norm * norm)
+                best = max(best, (cosine, recall))
+        return best
 
     def _fuzzy_similarities(self, query: str, positions: Sequence[int]) -> dict[int, float]:
         choices = {(position, number): phrasing for position in positions

@@ -7,9 +7,11 @@ candidate's scores, its lead over the runner-up, the question's length...). The 
 tune question is 1 when igbot's best candidate is the expected entry and 0 otherwise (an
 out-of-scope question, or a wrong best candidate). Features are standardised, the model is
 fitted by gradient descent with a small L2 penalty, and the weights are printed on the raw
-scale for RankingSettings.confidence_weights. The threshold printed is the lowest that
-declines at least 95% of the tune split's out-of-scope questions. Only the tune split is
-read: the held-out split never shapes the model.
+scale for RankingSettings.confidence_weights. The threshold printed declines at least 95% of
+the tune split's out-of-scope questions and answers as many of its right best candidates as
+any such threshold; of the band of thresholds that do both, it takes the middle, so that it
+keeps the widest margin on each side rather than sitting just above one out-of-scope
+question. Only the tune split is read: the held-out splits never shape the model.
 """
 
 from __future__ import annotations
@@ -29,8 +31,13 @@ RATE = 0.5
 DECLINE_TARGET = 0.95
 
 
-def tune_examples(index: KnowledgeIndex) -> tuple[list[tuple[float, ...]], list[int], list[bool]]:
+def tune_examples(
+    index: KnowledgeIndex,
+) -> tuple[list[tuple[float, ...]], list[int], list[bool], int]:
+    """Features, labels and scope of the tune questions that have candidates, and how many
+    out-of-scope tune questions have none (those are always declined)."""
     features, labels, in_scope = [], [], []
+    without_candidates = 0
     entry_ids = {entry.id for entry in index.entries}
     for question in load_questions(entry_ids=entry_ids, with_fresh=False):
         if question.split != "tune":
@@ -38,11 +45,12 @@ def tune_examples(index: KnowledgeIndex) -> tuple[list[tuple[float, ...]], list[
         terms = index.analyse(question.text)
         candidates = index.rank(terms)
         if not candidates:
+            without_candidates += question.expected is None
             continue
         features.append(confidence_features(candidates, term_count=len(terms)))
         labels.append(int(candidates[0].entry.id == question.expected))
         in_scope.append(question.expected is not None)
-    return features, labels, in_scope
+    return features, labels, in_scope, without_candidates
 
 
 def fit(features: Sequence[Sequence[float]], labels: Sequence[int]) -> list[float]:
@@ -76,20 +84,47 @@ def confidence(weights: Sequence[float], row: Sequence[float]) -> float:
     return _sigmoid(weights[0] + sum(w * x for w, x in zip(weights[1:], row)))
 
 
+def choose_threshold(scores: Sequence[float], labels: Sequence[int], in_scope: Sequence[bool],
+                     *, always_declined: int) -> float:
+    """The middle of the widest band of thresholds that decline DECLINE_TARGET of the
+    out-of-scope questions and, among those, answer the most right best candidates."""
+    outside = sum(1 for inside in in_scope if not inside) + always_declined
+    grid = [step / 1000 for step in range(1001)]
+
+    def outcome(threshold: float) -> tuple[int, int]:
+        hits = sum(1 for s, label, inside in zip(scores, labels, in_scope)
+                   if inside and label and s >= threshold)
+        declined = always_declined + sum(1 for s, inside in zip(scores, in_scope)
+                                         if not inside and s < threshold)
+        return hits, declined
+
+    allowed = [t for t in grid if outcome(t)[1] >= DECLINE_TARGET * outside]
+    best = max(outcome(t) for t in allowed)
+    bands: list[list[float]] = []
+    for threshold in allowed:
+        if outcome(threshold) != best:
+            continue
+        if bands and round(threshold - bands[-1][-1], 3) == 0.001:
+            bands[-1].append(threshold)
+        else:
+            bands.append([threshold])
+    widest = max(bands, key=len)
+    return round((widest[0] + widest[-1]) / 2, 3)
+
+
 def main() -> int:
     index = KnowledgeIndex.build(load_entries())
-    features, labels, in_scope = tune_examples(index)
+    features, labels, in_scope, always_declined = tune_examples(index)
     weights = fit(features, labels)
     scores = [confidence(weights, row) for row in features]
-    outside = sorted(score for score, inside in zip(scores, in_scope) if not inside)
-    allowed = len(outside) - math.ceil(DECLINE_TARGET * len(outside))
-    threshold = round(outside[len(outside) - 1 - allowed] + 0.005, 3) if outside else 0.5
+    threshold = choose_threshold(scores, labels, in_scope, always_declined=always_declined)
     hits = sum(1 for s, label, inside in zip(scores, labels, in_scope) if inside and label and s >= threshold)
-    declined = sum(1 for s, inside in zip(scores, in_scope) if not inside and s < threshold)
+    declined = always_declined + sum(1 for s, inside in zip(scores, in_scope) if not inside and s < threshold)
+    outside = always_declined + sum(1 for inside in in_scope if not inside)
     print(f"confidence_weights = ({', '.join(f'{w:.3f}' for w in weights)})")
     print(f"threshold = {threshold}")
     print(f"tune split with these: hit@1 {hits}/{sum(in_scope)}, "
-          f"out-of-scope declined {declined}/{len(outside)}")
+          f"out-of-scope declined {declined}/{outside}")
     return 0
 
 

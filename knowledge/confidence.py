@@ -22,8 +22,6 @@ class Candidate:
     score: float
     lexical: float
     similarity: float
-    phrasing: float
-    phrasing_recall: float
     heading_coverage: float
     coverage: float
     rarest_match: float

@@ -68,13 +68,12 @@ class RankingSettings:
     out_of_scope_weight: float = 2.0
     lexical_weight: float = 0.5
     fuzzy_weight: float = 0.25
-    phrasing_weight: float = 0.0
     candidates: int = 20
     # Confidence: a logistic model over confidence_features(), fitted on the tune split by
     # benchmarks/fit_confidence.py (intercept first); answer when it reaches the threshold.
     confidence_weights: tuple[float, ...] = (
-        -5.644, 1.410, 0.887, 2.487, 1.063, 4.873, 0.751, 0.164, 1.645, 0.553)
-    threshold: float = 0.439
+        -5.231, 1.346, 1.003, 1.997, 1.109, 4.786, 0.715, -0.019, 1.677, 0.697)
+    threshold: float = 0.437
     related_floor: float = 0.40
 
 
@@ -90,7 +89,6 @@ class KnowledgeIndex:
         postings: Mapping[str, list[tuple[int, float]]],
         idf: Mapping[str, float],
         phrasings: Sequence[tuple[str, ...]],
-        phrasing_terms: Sequence[tuple[frozenset[str], ...]],
         known_words: Mapping[str, int],
         entry_terms: Sequence[frozenset[str]],
         heading_terms: Sequence[frozenset[str]],
@@ -106,9 +104,6 @@ class KnowledgeIndex:
         self._idf = idf
         self._max_idf = _idf(document_frequency=0, entry_count=len(self.entries))
         self._phrasings = phrasings
-        self._phrasing_terms = phrasing_terms
-        self._phrasing_norms = [tuple(math.sqrt(sum(idf[t] ** 2 for t in p)) for p in ps)
-                                for ps in phrasing_terms]
         self._known_words = known_words
         self._words_by_length = _by_length(known_words)
         self._correct = lru_cache(maxsize=16384)(self._nearest_known_word)
@@ -135,16 +130,13 @@ class KnowledgeIndex:
         idf, postings = _weighted_postings(fields, settings=settings)
         phrasings = [tuple(" ".join(term for term in ts if term != OUT_OF_SCOPE)
                            for ts in (*t["title"], *t["questions"])) for t in terms]
-        phrasing_terms = [tuple(frozenset(ts) - {OUT_OF_SCOPE} for ts in (*t["title"], *t["questions"]))
-                          for t in terms]
         known_words: Counter[str] = Counter({word: 1 for word in language.words})
         for entry_words in words:
             for texts in entry_words.values():
                 for text_words in texts:
                     known_words.update(text_words)
         return cls(entries=entries, language=language, settings=settings, postings=postings,
-                   idf=idf, phrasings=phrasings, phrasing_terms=phrasing_terms,
-                   known_words=known_words,
+                   idf=idf, phrasings=phrasings, known_words=known_words,
                    entry_terms=entry_terms, heading_terms=heading_terms)
 
     def get(self, entry_id: str) -> Entry | None:
@@ -204,32 +196,16 @@ class KnowledgeIndex:
                    weights: Mapping[str, float]) -> Candidate:
         settings = self.settings
         matched = [term for term in weights if term in self._entry_terms[position]]
-        phrasing, recall = self._phrasing_match(position, weights)
-        blend = (settings.lexical_weight * lexical + settings.fuzzy_weight * similarity
-                 + settings.phrasing_weight * phrasing) / (
-            settings.lexical_weight + settings.fuzzy_weight + settings.phrasing_weight)
+        blend = (settings.lexical_weight * lexical + settings.fuzzy_weight * similarity) / (
+            settings.lexical_weight + settings.fuzzy_weight)
         return Candidate(
             entry=self.entries[position], score=blend, lexical=lexical, similarity=similarity,
-            phrasing=phrasing, phrasing_recall=recall,
             heading_coverage=sum(weights[t] for t in matched if t in self._heading_terms[position])
             / sum(weights.values()),
             coverage=sum(weights[term] for term in matched) / sum(weights.values()),
             rarest_match=max((self._idf[term] for term in matched), default=0.0) / self._max_idf,
             matched_share=len(matched) / len(weights),
         )
-
-    def _phrasing_match(self, position: int, weights: Mapping[str, float]) -> tuple[float, float]:
-        """The idf-weighted cosine of the question to its nearest phrasing of the entry, and
-        the share of that phrasing's weight the question covers."""
-        query_norm = math.sqrt(sum(weight * weight for weight in weights.values()))
-        best = (0.0, 0.0)
-        for terms, norm in zip(self._phrasing_terms[position], self._phrasing_norms[position]):
-            shared = sum(weights[term] * self._idf[term] for term in terms if term in weights)
-            if shared and norm:
-                cosine = shared / (query_norm * norm)
-                recall = sum(self._idf[t] ** 2 for t in terms if t in weights) / (norm * norm)
-                best = max(best, (cosine, recall))
-        return best
 
     def _fuzzy_similarities(self, query: str, positions: Sequence[int]) -> dict[int, float]:
         choices = {(position, number): phrasing for position in positions
@@ -255,8 +231,9 @@ class KnowledgeIndex:
         """The most frequent known word within one edit (two from 8 letters), else `word`.
 
         The first letter must agree (people rarely mistype it, and "mount" is not "count"),
-        and words of up to four letters are only corrected to stop words ("teh", "waht"):
-        among short words a single edit turns too many words into other real words.
+        and words of up to four letters are only corrected to stop words of the same length
+        ("teh", "waht"): among short words a single edit turns too many words into other real
+        words, and "plus" is not "pls".
         """
         edits = 1 if len(word) < 8 else 2
         short = len(word) <= 4
@@ -266,7 +243,8 @@ class KnowledgeIndex:
             for known, distance, _ in process.extract(
                 word, self._words_by_length.get(length, []), scorer=OSA.distance,
                 score_cutoff=edits, limit=None)
-            if known[0] == word[0] and (not short or known in self.language.stopwords)
+            if known[0] == word[0]
+            and (not short or (known in self.language.stopwords and len(known) == len(word)))
         ]
         return min(nearest)[2] if nearest else word
 

@@ -63,10 +63,10 @@ def build_conversation(profile: Profile, engine: Engine) -> Conversation:
 
 
 def _installers() -> list[Callable[[Conversation], None]]:
-    from workflows import decisions, training
-    from workflows import incidents
+    from knowledge import answers
+    from workflows import decisions, incidents, training
 
-    return [decisions.install, training.install, incidents.install]
+    return [answers.install, decisions.install, training.install, incidents.install]
 
 
 def _seed_demo_training(session: Session, settings: Settings) -> None:

@@ -72,8 +72,8 @@ class RankingSettings:
     # Confidence: a logistic model over confidence_features(), fitted on the tune split by
     # benchmarks/fit_confidence.py (intercept first); answer when it reaches the threshold.
     confidence_weights: tuple[float, ...] = (
-        -5.231, 1.346, 1.003, 1.997, 1.109, 4.786, 0.715, -0.019, 1.677, 0.697)
-    threshold: float = 0.437
+        -7.183, 2.055, 1.700, 2.407, 1.749, 1.893, 1.929, -0.636, 2.213, 0.872)
+    threshold: float = 0.601
     related_floor: float = 0.40
 
 

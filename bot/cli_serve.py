@@ -18,7 +18,7 @@ from aiohttp import web
 
 from bot.app import Assistant, build_assistant
 from bot.errors import ConfigurationError
-from bot.server import build_web_app
+from bot.server import build_web_app, channel_messengers
 from bot.settings import Settings, configure_logging, load_settings
 
 log = logging.getLogger(__name__)
@@ -84,17 +84,32 @@ async def serve(assistant: Assistant, *, listener: socket.socket, socket_mode: b
                 stop: asyncio.Event | None = None) -> None:
     """Serve until SIGINT/SIGTERM (or `stop` is set), then close connections cleanly."""
     stop = stop or _stop_on_signals()
-    runner = web.AppRunner(build_web_app(assistant), access_log=None)
+    app = build_web_app(assistant)
+    runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     try:
         await web.SockSite(runner, listener).start()
-        async with _socket_mode(assistant, enabled=socket_mode):
+        async with _socket_mode(assistant, enabled=socket_mode), _background_jobs(assistant, app):
             host, port = listener.getsockname()[:2]
             log.info("igbot is listening on http://%s:%s slack=%s socket_mode=%s teams=%s pid=%s", host, port,
                      assistant.settings.slack_enabled, socket_mode, assistant.settings.teams_enabled, os.getpid())
             await stop.wait()
     finally:
         await runner.cleanup()
+
+
+@contextlib.asynccontextmanager
+async def _background_jobs(assistant: Assistant, app: web.Application) -> AsyncIterator[None]:
+    """The outbox delivery worker and the reminder scheduler, for as long as the server runs."""
+    from workflows.delivery import start_background_jobs
+
+    jobs = start_background_jobs(assistant, channel_messengers(app))
+    try:
+        yield
+    finally:
+        for job in jobs:
+            job.cancel()
+        await asyncio.gather(*jobs, return_exceptions=True)
 
 
 @contextlib.asynccontextmanager

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from aiohttp import web
 
 from bot.app import Assistant
+from bot.delivery import Messenger
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +29,21 @@ def build_web_app(assistant: Assistant) -> web.Application:
     return app
 
 
-def _channel_mounts() -> list:  # type: ignore[type-arg]  # filled as channels land
+def _channel_mounts() -> list[Callable[[web.Application, Assistant], None]]:
     from bot.slack import mount as mount_slack
     from bot.teams.mount import mount_teams
 
     return [mount_slack, mount_teams]
+
+
+def channel_messengers(app: web.Application) -> list[Messenger]:
+    """How the outbox reaches people: one messenger for each channel this server has mounted."""
+    from bot.slack import SlackMessenger
+    from bot.teams.mount import teams_messenger
+
+    settings = app[ASSISTANT].settings
+    messengers: list[Messenger] = [SlackMessenger.from_settings(settings)] if settings.slack_enabled else []
+    teams = teams_messenger(app)
+    if teams is not None:
+        messengers.append(teams)
+    return messengers

@@ -119,3 +119,22 @@ async def test_socket_mode_answers_over_the_websocket_without_a_public_url(
             stop.set()
             await asyncio.wait_for(serving, 30)
             assistant.engine.dispose()
+
+
+async def test_igbot_serve_delivers_the_outbox_to_the_ig_team_channel(slack_api: FakeSlackApi, tmp_path: Path) -> None:
+    from bot.app import open_database
+    from bot.chat import Reply
+    from bot.settings import load_settings
+    from storage import outbox
+    from storage.engine import session_scope
+
+    engine = open_database(load_settings({"IGBOT_HOME": str(tmp_path)}))
+    with session_scope(engine) as session:
+        outbox.enqueue(session=session, dedup_key="notice-1", to_ig_team=True,
+                       replies=[Reply(title="New incident IG-2026-0001", text="Waiting for triage.")])
+    engine.dispose()
+    values = {**slack_environment(slack_api), "SLACK_IG_CHANNEL": "C0IGTEAM"}
+    async with igbot_serve(tmp_path, "--port", str(free_port()), **values):
+        [notice] = await slack_api.wait_for("chat.postMessage", timeout=30)
+    assert notice.params["channel"] == "C0IGTEAM"
+    assert "IG-2026-0001" in notice.text

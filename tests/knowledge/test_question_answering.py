@@ -125,3 +125,8 @@ def test_placeholders_in_an_answer_are_filled_from_the_profile_values() -> None:
 def test_a_placeholder_without_a_value_is_refused() -> None:
     with pytest.raises(KnowledgeError, match=r"never-share-passwords: no value for placeholder \{dpo_name\}"):
         render_answer(ENTRIES[0], {})
+
+
+def test_a_short_word_is_only_corrected_to_a_stop_word_of_its_length(index: KnowledgeIndex) -> None:
+    assert index.analyse("waht is teh rule") == index.analyse("what is the rule")
+    assert "plus" in index.analyse("what's 2 plus 2")

@@ -1,0 +1,35 @@
+"""The text analysis that questions and entries share: what a word stands for."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.language import Language, load_language, terms_of, words_of
+
+
+@pytest.fixture(scope="module")
+def language() -> Language:
+    return load_language()
+
+
+def terms(text: str, language: Language) -> list[str]:
+    return terms_of(words_of(text, language=language), language=language)
+
+
+def test_a_stop_word_never_stands_for_a_synonym(language: Language) -> None:
+    assert "record" in terms("where do my case notes go", language)
+    assert "record" not in terms("i'm not sure, it isn't working", language)
+
+
+def test_yearly_is_annual_but_a_year_is_only_a_year(language: Language) -> None:
+    assert "annual" in terms("is the training yearly", language)
+    assert "annual" not in terms("a 15 year old told me", language)
+
+
+def test_homework_is_not_working_from_home(language: Language) -> None:
+    assert "homeworking" in terms("rules for homeworking", language)
+    assert "homeworking" not in terms("my son's homework", language)
+
+
+def test_an_off_topic_phrase_is_marked(language: Language) -> None:
+    assert "out_of_scope" in terms("when is the team away day", language)

@@ -6,58 +6,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import pytest
-from aiohttp import ClientSession
+from slack_harness import HARRIET, SAM, SlackWorkspace, buttons
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "slack"))  # the Slack fakes, as slack_harness invites
-
-from slack_harness import (  # noqa: E402  (needs the path above)
-    EMAILS,
-    HARRIET,
-    SAM,
-    FakeSlackApi,
-    SlackWorkspace,
-    buttons,
-    igbot_server,
-    make_assistant,
-    running,
-    slack_environment,
-)
-
-from bot.app import Assistant  # noqa: E402
-from bot.slack import SlackMessenger  # noqa: E402
-from storage import directory, incidents  # noqa: E402
-from storage.engine import session_scope  # noqa: E402
-from storage.types import utcnow  # noqa: E402
-from workflows import delivery  # noqa: E402
-from workflows.incidents.questions import NAMES  # noqa: E402
+from bot.app import Assistant
+from bot.slack import SlackMessenger
+from storage import directory, incidents
+from storage.engine import session_scope
+from storage.types import utcnow
+from workflows import delivery
+from workflows.incidents.questions import NAMES
 
 IG_CHANNEL = "CIGTEAM01"
 
 
 @pytest.fixture
-async def slack_api() -> AsyncIterator[FakeSlackApi]:
-    api = FakeSlackApi(emails=dict(EMAILS))
-    async with running(api.app()) as url:
-        api.url = url
-        yield api
-
-
-@pytest.fixture
-def assistant(database_url: str, tmp_path: Path, slack_api: FakeSlackApi) -> Iterator[Assistant]:
-    assistant = make_assistant(database_url, tmp_path, slack_environment(slack_api, SLACK_IG_CHANNEL=IG_CHANNEL))
-    yield assistant
-    assistant.engine.dispose()
-
-
-@pytest.fixture
-async def slack(assistant: Assistant, slack_api: FakeSlackApi) -> AsyncIterator[SlackWorkspace]:
-    async with igbot_server(assistant) as url, ClientSession() as session:
-        yield SlackWorkspace(server_url=url, api=slack_api, session=session)
+def slack_settings_extra() -> dict[str, str]:
+    return {"SLACK_IG_CHANNEL": IG_CHANNEL}
 
 
 def _picked(value: str) -> dict[str, object]:

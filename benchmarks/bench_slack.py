@@ -37,20 +37,11 @@ from typing import Any
 
 import yaml
 from aiohttp import ClientSession, TCPConnector, web
+from chat_load import QUESTIONS, percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "bench-signing-secret-0123456789"
 TOKEN = "xoxb-bench"
-QUESTIONS = (
-    "what is a personal data breach?",
-    "how long do we keep adult health records",
-    "can I email a care plan to a GP",
-    "what are the caldicott principles",
-    "who is our data protection officer",
-    "do I need consent to share for direct care",
-    "what should I do if I lose my laptop",
-    "what is the national data opt-out",
-)
 
 
 def demo_people() -> dict[str, str]:
@@ -264,13 +255,6 @@ async def measure(name: str, server: Server, api: FakeWebApi,
         burst = await flat_out(slack, name, arguments.burst, arguments.concurrency)
         burst.cpu = cpu_seconds(server.pid) - before
     return rate, burst
-
-
-def percentile(values: list[float], share: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def row(label: str, paced_run: Measurement, burst: Measurement) -> str:

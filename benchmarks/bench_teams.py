@@ -23,6 +23,7 @@ import jwt
 import yaml
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from chat_load import QUESTIONS, percentile
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bot.app import DEMO_DIRECTORY, Assistant, build_conversation
@@ -36,16 +37,6 @@ from storage.seed import import_directory
 APP_ID = "0f5b8c1e-6a7d-4c2b-9e3f-1a2b3c4d5e6f"
 TENANT_ID = "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f"
 ISSUER = "https://api.botframework.com"
-QUESTIONS = (
-    "what is a personal data breach?",
-    "how long do we keep adult health records",
-    "can I email a care plan to a GP",
-    "what are the caldicott principles",
-    "who is our data protection officer",
-    "do I need consent to share for direct care",
-    "what should I do if I lose my laptop",
-    "what is the national data opt-out",
-)
 
 
 @dataclass
@@ -163,7 +154,7 @@ async def run(requests: int, concurrency: int, anonymous: bool) -> None:
     await server.close()
     await connector.close()
     ordered = sorted(latencies)
-    p99 = ordered[max(0, int(len(ordered) * 0.99) - 1)]
+    p99 = percentile(latencies, 0.99)
     mode = "anonymous" if anonymous else "signed (JWT checked, outbound token)"
     print(f"Teams Q&A, {mode}: {requests} questions, concurrency {concurrency}, SQLite")
     print(f"  throughput  {requests / elapsed:7.1f} answers/s")

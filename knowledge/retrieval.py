@@ -72,8 +72,8 @@ class RankingSettings:
     # Confidence: a logistic model over confidence_features(), fitted on the tune split by
     # benchmarks/fit_confidence.py (intercept first); answer when it reaches the threshold.
     confidence_weights: tuple[float, ...] = (
-        -7.183, 2.055, 1.700, 2.407, 1.749, 1.893, 1.929, -0.636, 2.213, 0.872)
-    threshold: float = 0.601
+        -7.162, 2.018, 1.672, 2.389, 1.759, 1.930, 1.912, -0.676, 2.273, 0.853)
+    threshold: float = 0.594
     related_floor: float = 0.40
 
 

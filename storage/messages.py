@@ -18,7 +18,7 @@ def record(
     staff_id: int | None,
     detail: dict[str, Any] | None = None,
 ) -> MessageLog:
+    """Add a log row; it is written with the rest of the unit of work (no flush of its own: it is on every turn)."""
     entry = MessageLog(channel=channel, direction=direction.value, kind=kind, staff_id=staff_id, detail=detail or {})
     session.add(entry)
-    session.flush()
     return entry

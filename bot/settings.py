@@ -15,6 +15,9 @@ from bot.errors import ConfigurationError
 
 EXAMPLE_PROFILE = Path(__file__).parent / "profiles" / "example.yaml"
 
+# Libraries that write whole request and response bodies (what people typed) at DEBUG:
+# they never log below INFO, whatever LOG_LEVEL says.
+_PAYLOAD_LOGGERS = ("slack_bolt", "slack_sdk", "microsoft_agents", "sqlalchemy.engine", "aiohttp.client")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("", "0", "false", "no", "off")
@@ -103,6 +106,8 @@ def configure_logging(settings: Settings, *, to_file: bool = False) -> None:
         handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     logging.basicConfig(level=getattr(logging, settings.log_level), handlers=[handler], force=True)
+    for name in _PAYLOAD_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.INFO, getattr(logging, settings.log_level)))
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:

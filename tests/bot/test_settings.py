@@ -32,3 +32,14 @@ def test_postgres_urls_use_the_psycopg_driver() -> None:
 def test_a_bad_value_stops_start_up_with_a_sentence_naming_it(environment: dict[str, str], named: str) -> None:
     with pytest.raises(ConfigurationError, match=named):
         load_settings(environment)
+
+
+def test_debug_logging_never_opens_the_libraries_that_log_message_bodies(tmp_path: Path) -> None:
+    import logging
+
+    from bot.settings import configure_logging
+
+    configure_logging(load_settings({"LOG_LEVEL": "DEBUG", "IGBOT_HOME": str(tmp_path)}), to_file=True)
+    assert logging.getLogger("bot.conversation").isEnabledFor(logging.DEBUG)
+    for library in ("slack_bolt.App", "slack_sdk.web.async_base_client", "microsoft_agents.hosting"):
+        assert not logging.getLogger(library).isEnabledFor(logging.DEBUG), library

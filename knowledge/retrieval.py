@@ -69,11 +69,14 @@ class RankingSettings:
     lexical_weight: float = 0.5
     fuzzy_weight: float = 0.25
     candidates: int = 20
+    # A number after a word ("principle 6") as one more BM25F field, so a question about one
+    # numbered principle or rule finds the entry that names it rather than the overview.
+    numbered_weight: float = 2.0
     # Confidence: a logistic model over confidence_features(), fitted on the tune split by
     # benchmarks/fit_confidence.py (intercept first); answer when it reaches the threshold.
     confidence_weights: tuple[float, ...] = (
-        -7.162, 2.018, 1.672, 2.389, 1.759, 1.930, 1.912, -0.676, 2.273, 0.853)
-    threshold: float = 0.594
+        -7.185, 2.026, 1.670, 2.403, 1.769, 1.879, 1.907, -0.637, 2.279, 0.824)
+    threshold: float = 0.595
     related_floor: float = 0.40
 
 
@@ -126,6 +129,10 @@ class KnowledgeIndex:
         fields = [{name: [term for ts in texts for term in ts if term != OUT_OF_SCOPE]
                    for name, texts in entry_terms.items()} for entry_terms in terms]
         entry_terms = [frozenset(t for ts in f.values() for t in ts) for f in fields]
+        for entry_fields, entry_texts in zip(fields, terms):
+            entry_fields["numbered"] = [
+                pair for name in ("title", "questions", "tags") for ts in entry_texts[name]
+                for pair in numbered_pairs(ts)] if settings.numbered_weight else []
         heading_terms = [frozenset(f["title"]) | frozenset(f["tags"]) for f in fields]
         idf, postings = _weighted_postings(fields, settings=settings)
         phrasings = [tuple(" ".join(term for term in ts if term != OUT_OF_SCOPE)
@@ -178,7 +185,8 @@ class KnowledgeIndex:
         if not terms:
             return []
         totals: dict[int, float] = defaultdict(float)
-        for term in terms:
+        numbered = numbered_pairs(terms) if self.settings.numbered_weight else []
+        for term in [*terms, *numbered]:
             for position, weight in self._postings.get(term, ()):
                 totals[position] += weight
         if not totals:
@@ -273,7 +281,8 @@ def _weighted_postings(
     fields: Sequence[Mapping[str, list[str]]], *, settings: RankingSettings
 ) -> tuple[dict[str, float], dict[str, list[tuple[int, float]]]]:
     weights = {"title": settings.title_weight, "questions": settings.questions_weight,
-               "tags": settings.tags_weight, "answer": settings.answer_weight}
+               "tags": settings.tags_weight, "answer": settings.answer_weight,
+               "numbered": settings.numbered_weight}
     count = len(fields)
     average = {name: max(1.0, sum(len(f[name]) for f in fields) / max(1, count))
                for name in weights}
@@ -290,6 +299,13 @@ def _weighted_postings(
             saturated = frequency_weight / (settings.k1 + frequency_weight)
             postings[term].append((position, idf[term] * saturated))
     return idf, dict(postings)
+
+
+def numbered_pairs(terms: Sequence[str]) -> list[str]:
+    """Each number with the word just before it ("principle 6", "rule 5", "article 30"), as
+    "principl>6". A number before a word is left alone: "7 principles" counts them."""
+    return [f"{word}>{number}" for word, number in zip(terms, terms[1:])
+            if number.isdigit() and not word.isdigit() and word != OUT_OF_SCOPE]
 
 
 def _idf(*, document_frequency: int, entry_count: int) -> float:

@@ -108,6 +108,11 @@ class TypedCommand(Protocol):
     def __call__(self, turn: Turn) -> list[Reply]: ...
 
 
+def label_of(workflow: Workflow) -> str:
+    """The workflow's name for people: the bold part of its help line."""
+    return workflow.help_line.split(":")[0].strip("*_ ")
+
+
 def start_action(workflow: str) -> str:
     """The button value that starts a workflow from anywhere."""
     return f"start:{workflow}"
@@ -162,7 +167,7 @@ class Conversation:
             workflow, data = active
             step = workflow.resume(turn, data)
             if not step.understood and _reads_like_a_question(turn.text):
-                note = wording.STILL_IN_WORKFLOW.format(workflow=workflow.help_line.split(":")[0].strip("*"))
+                note = wording.STILL_IN_WORKFLOW.format(workflow=label_of(workflow))
                 return [*self.answerer.answer(turn), Reply(text=note)]
             return self._apply(turn, workflow, step)
         if lowered in _HELP_WORDS:
@@ -238,7 +243,7 @@ class Conversation:
         lines += [f"- {workflow.help_line}" for workflow in self.workflows.values()]
         lines.append(wording.HELP_FOOTER.format(**values))
         choices = tuple(
-            Choice(label=workflow.help_line.split(":")[0].strip("*_ "), action=start_action(workflow.name))
+            Choice(label=label_of(workflow), action=start_action(workflow.name))
             for workflow in self.workflows.values()
         )
         greeting = wording.GREETING.format(name=turn.person.name if turn.person else "there", **values)

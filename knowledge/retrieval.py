@@ -1,21 +1,19 @@
 """Find the knowledge base entry that answers a member of staff's question, or decline.
 
-A question and every entry go through the same text analysis (see synonyms.yaml): words,
-British spelling, a light stemmer, synonyms mapped to canonical terms, stop words dropped,
-out-of-scope phrases ("annual leave") marked. Words of a question that the knowledge base
-does not know are first corrected to the nearest known word when they are a likely typo
-(rapidfuzz, cached).
+A question and every entry go through the same text analysis (knowledge/language.py and
+synonyms.yaml). Words of a question that the knowledge base does not know are first
+corrected to the nearest known word when they are a likely typo (rapidfuzz, cached).
 
 Candidates are ranked by a blend of two signals:
-  * lexical: BM25F over title, questions, tags and answer (an inverted index with the
-    per-term weights precomputed), divided by the most the question's terms could score,
-    so words the knowledge base does not know pull it down;
+  * lexical: BM25F over title, questions, tags, answer and numbered references ("principle
+    6": a number with the word before it), from an inverted index with the per-term weights
+    precomputed, divided by the most the question's terms could score, so words the
+    knowledge base does not know pull it down;
   * similarity: rapidfuzz token_sort_ratio of the question to the nearest stored phrasing
     (title or question) of each of the best lexical candidates only.
-Whether to answer is a calibrated confidence: a logistic model over the best candidate's
-signals, its lead over the runner-up (the margin), its coverage of the question and the
-question's length, fitted on the tune split (benchmarks/fit_confidence.py) with a threshold
-chosen there. Numbers in benchmarks/README.md.
+Whether to answer is a calibrated confidence (knowledge/confidence.py): a logistic model
+over the best candidate's signals, fitted on the tune split (benchmarks/fit_confidence.py)
+with a threshold chosen there. Numbers in benchmarks/README.md.
 """
 
 from __future__ import annotations

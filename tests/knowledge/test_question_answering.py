@@ -58,20 +58,6 @@ def index() -> KnowledgeIndex:
         ("can i shaer my pasword with a colleage", "never-share-passwords"),
         ("do I hafta lock my sreen when I go for a brew", "clear-desk-locked-screens"),
         ("are our laptps encrpyted", "encryption"),
-    ],
-)
-def test_a_question_with_typos_gets_the_right_entry(
-    index: KnowledgeIndex, question: str, expected: str
-) -> None:
-    answer = index.ask(question)
-
-    assert answer.answered
-    assert answer.entry is not None and answer.entry.id == expected
-
-
-@pytest.mark.parametrize(
-    ("question", "expected"),
-    [
         ("my lappy got nicked off the train, what now", "lost-device-what-to-do"),
         ("can I whatsapp a person we support", "messaging-apps"),
         ("is the coffee shop wi-fi ok to use", "public-wifi"),
@@ -79,9 +65,7 @@ def test_a_question_with_typos_gets_the_right_entry(
         ("where do old case notes go? shredder?", "shredding-paper"),
     ],
 )
-def test_a_slang_paraphrase_gets_the_right_entry(
-    index: KnowledgeIndex, question: str, expected: str
-) -> None:
+def test_typos_and_slang_get_the_right_entry(index: KnowledgeIndex, question: str, expected: str) -> None:
     answer = index.ask(question)
 
     assert answer.answered

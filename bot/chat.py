@@ -89,3 +89,6 @@ class Reply:
     choices: tuple[Choice, ...] = ()
     form: Form | None = None
     notes: tuple[str, ...] = field(default=())
+    # The person is asked to type an answer (a time, a number, a description); the choices are
+    # shortcuts. A terminal then reads a typed number as the answer, not as a choice.
+    expects_text: bool = False

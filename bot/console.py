@@ -33,7 +33,7 @@ class ConsoleChat:
         choices: tuple[Choice, ...] = ()
         for reply in replies:
             self.output.write(render(reply, styled=self.styled, first_number=len(choices) + 1) + "\n\n")
-            choices += reply.choices
+            choices = () if reply.expects_text else choices + reply.choices
         self._choices = choices
         self.output.flush()
 
@@ -54,6 +54,9 @@ def render(reply: Reply, *, styled: bool = False, first_number: int = 1) -> str:
     for citation in reply.citations:
         link = f" <{citation.url}>" if citation.url else ""
         lines.append(f"  Source: {citation.ref}{link}")
+    if reply.expects_text and reply.choices:
+        lines.append("  Or type: " + " · ".join(choice.label.lower() for choice in reply.choices))
+        return "\n".join(lines)
     numbered = [f"[{number}] {choice.label}" for number, choice in enumerate(reply.choices, start=first_number)]
     if sum(len(choice) for choice in numbered) <= 72:
         lines += ["  " + "   ".join(numbered)] if numbered else []

@@ -286,3 +286,12 @@ def test_the_report_button_pressed_again_keeps_the_draft(chat_as) -> None:  # ty
         sam.say(line)
     replies = sam.say(action=start_action("incident-report"))
     assert "Question 4 of 10" in replies[-1].text, "a second /ig report or button press does not wipe the draft"
+
+
+def test_in_the_terminal_a_typed_number_answers_a_number_question(conversation, chat_as) -> None:  # type: ignore[no-untyped-def]
+    terminal = ConsoleChat(conversation=conversation, staff_id=chat_as(SAM).staff_id, output=io.StringIO())
+    for line in ANSWERS[:6]:
+        terminal.say(line)
+    [question] = terminal.say("1")[-1:]
+    assert "Question 7 of 10" in question.text, "1 person affected, not the first button (Back)"
+    assert "Or type: back" in terminal.output.getvalue()  # type: ignore[attr-defined]  # a StringIO here

@@ -227,7 +227,7 @@ def ask(question: Question, state: dict[str, Any]) -> Reply:
         choices += (Choice(wording.NOW, f"{WORKFLOW}:answer:{question.name}:now"),)
     if state["asked"]:
         choices += (Choice(wording.BACK, f"{WORKFLOW}:back"),)
-    return Reply(text=text, choices=choices)
+    return Reply(text=text, choices=choices, expects_text=question.kind is not QuestionKind.SELECT)
 
 
 def keep(turn: Turn, state: dict[str, Any] | None) -> None:

@@ -1,6 +1,6 @@
 """What igbot says while reporting and managing incidents: one place, so the voice stays calm and consistent."""
 
-HELP_LINE = "*Report an incident*: tell the IG team quickly and safely when something has gone wrong"
+HELP_LINE = "*Report an incident*: Tell the IG team quickly and safely when something has gone wrong."
 
 INTRO = (
     "I'll ask {count} short questions, then give you a reference number and tell you what to do next. "

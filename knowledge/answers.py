@@ -7,7 +7,10 @@ officer can see where the knowledge base falls short (`igbot kb gaps`).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
+from types import MappingProxyType
 
 from bot import wording
 from bot.chat import Choice, ChoiceStyle, Reply
@@ -16,7 +19,7 @@ from bot.errors import CommandError
 from bot.profile import Profile
 from knowledge.citations import SourceCatalogue
 from knowledge.entries import Entry, load_entries
-from knowledge.identifiers import find_identifiers, redact
+from knowledge.identifiers import Finding, find_identifiers, redact, redact_findings
 from knowledge.retrieval import Answer, KnowledgeIndex, render_answer
 from storage import curation, outbox
 from storage.curation import Signal
@@ -44,22 +47,29 @@ class KnowledgeAnswerer:
 
     def ask(self, question: str) -> Answer:
         """The index's answer to a question, identifiers removed first: they never help and are never kept."""
-        return self.index.ask(_without_identifiers(question))
+        return self.index.ask(_without_identifiers(question, find_identifiers(question)))
 
     def answer(self, turn: Turn) -> list[Reply]:
         question = turn.text
         if _THANKS.match(question):
             return [Reply(text=wording.YOU_ARE_WELCOME)]
-        notes = (wording.PERSONAL_DATA_WARNING,) if find_identifiers(question) else ()
-        safe_question = redact(question)
-        result = self.ask(question)
+        # One look for identifiers serves the warning, the question kept for curation and the search.
+        findings = find_identifiers(question)
+        notes = (wording.PERSONAL_DATA_WARNING,) if findings else ()
+        safe_question = redact_findings(question, findings)
+        result = self.index.ask(_without_identifiers(question, findings))
         if not result.answered or result.entry is None:
             return [self._decline(turn, safe_question, result, notes)]
         return [self.entry_reply(result.entry, related=result.related, question=safe_question, notes=notes)]
 
+    @cached_property
+    def _placeholders(self) -> Mapping[str, str]:
+        """The profile's values for answers, worked out once: the profile never changes."""
+        return MappingProxyType(self.profile.placeholders())
+
     def entry_reply(self, entry: Entry, *, related: list[Entry], question: str = "",
                     notes: tuple[str, ...] = ()) -> Reply:
-        text = render_answer(entry, self.profile.placeholders())
+        text = render_answer(entry, self._placeholders)
         choices = [
             Choice("Helpful", f"{ACTION_PREFIX}:helpful:{entry.id}"),
             Choice("Not helpful", f"{ACTION_PREFIX}:unhelpful:{entry.id}:{question[:400]}"),
@@ -128,9 +138,9 @@ class KnowledgeAnswerer:
         return entry
 
 
-def _without_identifiers(text: str) -> str:
+def _without_identifiers(text: str, findings: list[Finding]) -> str:
     kept, position = [], 0
-    for finding in find_identifiers(text):
+    for finding in findings:
         kept.append(text[position:finding.start])
         position = finding.end
     kept.append(text[position:])

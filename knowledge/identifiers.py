@@ -22,6 +22,7 @@ reported.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -60,6 +61,7 @@ _PRIORITY = (
     IdentifierKind.DATE_OF_BIRTH,
 )
 
+_DIGIT = re.compile(r"\d")
 _TEN_DIGITS = re.compile(r"(?<![\w+])(?:\d{3}[ -]?\d{3}[ -]?\d{4}|\d{6}[ -]\d{4})(?![\w])")
 
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
@@ -134,6 +136,9 @@ _MIN_AGE_YEARS = 10
 
 def find_identifiers(text: str, *, today: date | None = None) -> list[Finding]:
     """Every personal identifier in `text`, in order, without overlaps."""
+    if "@" not in text and _DIGIT.search(text) is None:
+        # Most questions: every kind but an email address has a digit, and that has an "@".
+        return []
     today = today or date.today()
     findings = [
         *_nhs_and_chi_numbers(text),
@@ -148,9 +153,15 @@ def find_identifiers(text: str, *, today: date | None = None) -> list[Finding]:
 
 def redact(text: str, *, today: date | None = None) -> str:
     """`text` with each identifier replaced by its label in brackets, e.g. "[NHS number]"."""
+    return redact_findings(text, find_identifiers(text, today=today))
+
+
+def redact_findings(text: str, findings: Iterable[Finding]) -> str:
+    """`text` with each of `findings` (from find_identifiers) replaced by its label, for a
+    caller that has already looked for identifiers and should not look twice."""
     parts: list[str] = []
     position = 0
-    for finding in find_identifiers(text, today=today):
+    for finding in findings:
         parts.append(text[position : finding.start])
         parts.append(f"[{finding.kind.value}]")
         position = finding.end

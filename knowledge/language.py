@@ -73,9 +73,10 @@ def words_of(text: str, *, language: Language) -> list[str]:
     """Lower-case words of `text`, contractions split and spellings made British."""
     text = _IT_TEAM.sub(" ict ", text).lower().replace("\u2019", "'").replace("\u2018", "'")
     words: list[str] = []
-    for match in _WORD.finditer(text):
-        word = match.group()
-        if word in _IRREGULAR:
+    for word in _WORD.findall(text):
+        if "'" not in word:  # most words: only the spelling to check
+            words.append(language.spellings.get(word, word))
+        elif word in _IRREGULAR:
             words.extend(_IRREGULAR[word])
         elif word.endswith("n't"):
             words.extend([word[:-3], "not"])
@@ -128,7 +129,8 @@ def terms_of(words: Sequence[str], *, language: Language) -> list[str]:
     A stop word on its own never stands for a synonym, even when its stem meets one: "not"
     (from "isn't") is not "notes".
     """
-    stems = [_stem(word, language=language) for word in words]
+    keep_whole = language.keep_whole
+    stems = [word if word in keep_whole else stem(word) for word in words]  # as _stem does
     terms: list[str] = []
     position = 0
     while position < len(stems):

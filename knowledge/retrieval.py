@@ -10,7 +10,10 @@ Candidates are ranked by a blend of two signals:
     precomputed, divided by the most the question's terms could score, so words the
     knowledge base does not know pull it down;
   * similarity: rapidfuzz token_sort_ratio of the question to the nearest stored phrasing
-    (title or question) of each of the best lexical candidates only.
+    (title or question) of each of the best lexical candidates only. Each phrasing's tokens
+    are sorted once, when the index is built, and scored with fuzz.ratio: the same score
+    (token_sort_ratio is ratio over the sorted tokens) without re-sorting every phrasing for
+    every question.
 Whether to answer is a calibrated confidence (knowledge/confidence.py): a logistic model
 over the best candidate's signals, fitted on the tune split (benchmarks/fit_confidence.py)
 with a threshold chosen there. Numbers in benchmarks/README.md.
@@ -24,6 +27,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter, itemgetter
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -78,6 +83,16 @@ class RankingSettings:
     related_floor: float = 0.40
 
 
+class _Shortlisted(NamedTuple):
+    """One of the best lexical candidates with its blended score: all that ordering the
+    candidates needs. The rest of a Candidate's signals is worked out only where it is used."""
+
+    position: int
+    score: float
+    lexical: float
+    similarity: float
+
+
 class KnowledgeIndex:
     """An inverted index over the entries; build once, ask many times."""
 
@@ -105,6 +120,9 @@ class KnowledgeIndex:
         self._idf = idf
         self._max_idf = _idf(document_frequency=0, entry_count=len(self.entries))
         self._phrasings = phrasings
+        # Phrasings of one entry that share their terms score alike: each is kept once.
+        self._sorted_phrasings = [tuple(dict.fromkeys(sorted_tokens(p) for p in entry_phrasings))
+                                  for entry_phrasings in phrasings]
         self._known_words = known_words
         self._words_by_length = _by_length(known_words)
         self._correct = lru_cache(maxsize=16384)(self._nearest_known_word)
@@ -151,16 +169,19 @@ class KnowledgeIndex:
     def ask(self, question: str) -> Answer:
         """The entry that answers `question`, or a decline when not confident."""
         terms = self.analyse(question)
-        candidates = self.rank(terms)
-        if not candidates:
+        shortlist, weights = self._shortlist(terms)
+        if not shortlist:
             return Answer(answered=False, entry=None, score=0.0)
-        confidence = self.confidence(candidates, term_count=len(terms))
+        # The confidence reads the best candidate's signals and the runner-up's score only.
+        leaders = [self._candidate(item, weights=weights) for item in shortlist[:2]]
+        confidence = self.confidence(leaders, term_count=len(terms))
         if confidence < self.settings.threshold:
-            suggestions = [c.entry for c in candidates[:2] if c.score >= self.settings.related_floor]
+            suggestions = [self.entries[item.position] for item in shortlist[:2]
+                           if item.score >= self.settings.related_floor]
             return Answer(answered=False, entry=None, score=confidence, related=suggestions)
-        best = candidates[0]
+        best = leaders[0]
         return Answer(answered=True, entry=best.entry, score=confidence,
-                      related=self._related(best.entry, candidates[1:]))
+                      related=self._related(best.entry, shortlist[1:]))
 
     def confidence(self, candidates: Sequence[Candidate], *, term_count: int) -> float:
         """How likely the best candidate answers the question, from 0 to 1."""
@@ -170,7 +191,9 @@ class KnowledgeIndex:
     def analyse(self, question: str) -> list[str]:
         """The question's distinct search terms, typos corrected and synonyms made canonical."""
         words = words_of(question.replace("-", " "), language=self.language)
-        corrected = [self._correct(word) if self._may_be_typo(word) else word for word in words]
+        known = self._known_words
+        corrected = [word if word in known or len(word) < 3 or not word.isalpha()
+                     else self._correct(word) for word in words]  # only a likely typo is corrected
         return list(dict.fromkeys(terms_of(corrected, language=self.language)))
 
     def _weight(self, term: str) -> float:
@@ -180,58 +203,72 @@ class KnowledgeIndex:
 
     def rank(self, terms: Sequence[str]) -> list[Candidate]:
         """The best candidates for these terms, most confident first."""
+        shortlist, weights = self._shortlist(terms)
+        return [self._candidate(item, weights=weights) for item in shortlist]
+
+    def _shortlist(self, terms: Sequence[str]) -> tuple[list[_Shortlisted], dict[str, float]]:
+        """The best lexical candidates ordered by blended score, and each term's weight."""
         if not terms:
-            return []
-        totals: dict[int, float] = defaultdict(float)
+            return [], {}
+        totals: dict[int, float] = {}
         numbered = numbered_pairs(terms) if self.settings.numbered_weight else []
         for term in [*terms, *numbered]:
             for position, weight in self._postings.get(term, ()):
-                totals[position] += weight
+                totals[position] = totals.get(position, 0.0) + weight  # faster than a defaultdict
         if not totals:
-            return []
+            return [], {}
         weights = {term: self._weight(term) for term in terms}
         ceiling = sum(weights.values())
-        best = heapq.nlargest(self.settings.candidates, totals.items(), key=lambda item: item[1])
-        fuzzy = self._fuzzy_similarities(" ".join(terms), [position for position, _ in best])
-        return sorted((self._candidate(position, lexical=total / ceiling,
-                                       similarity=fuzzy.get(position, 0.0), weights=weights)
-                       for position, total in best),
-                      key=lambda candidate: candidate.score, reverse=True)
+        best = heapq.nlargest(self.settings.candidates, totals.items(), key=itemgetter(1))
+        fuzzy = self._fuzzy_similarities(terms, [position for position, _ in best])
+        lexical_weight, fuzzy_weight = self.settings.lexical_weight, self.settings.fuzzy_weight
+        shortlist = []
+        for position, total in best:
+            lexical, similarity = total / ceiling, fuzzy.get(position, 0.0)
+            blend = (lexical_weight * lexical + fuzzy_weight * similarity) / (
+                lexical_weight + fuzzy_weight)
+            shortlist.append(_Shortlisted(position, blend, lexical, similarity))
+        shortlist.sort(key=attrgetter("score"), reverse=True)
+        return shortlist, weights
 
-    def _candidate(self, position: int, *, lexical: float, similarity: float,
-                   weights: Mapping[str, float]) -> Candidate:
-        settings = self.settings
-        matched = [term for term in weights if term in self._entry_terms[position]]
-        blend = (settings.lexical_weight * lexical + settings.fuzzy_weight * similarity) / (
-            settings.lexical_weight + settings.fuzzy_weight)
+    def _candidate(self, item: _Shortlisted, *, weights: Mapping[str, float]) -> Candidate:
+        """A shortlisted candidate with every signal the confidence may read."""
+        position = item.position
+        entry_terms, heading_terms = self._entry_terms[position], self._heading_terms[position]
+        matched = [term for term in weights if term in entry_terms]
+        ceiling = sum(weights.values())
         return Candidate(
-            entry=self.entries[position], score=blend, lexical=lexical, similarity=similarity,
-            heading_coverage=sum(weights[t] for t in matched if t in self._heading_terms[position])
-            / sum(weights.values()),
-            coverage=sum(weights[term] for term in matched) / sum(weights.values()),
-            rarest_match=max((self._idf[term] for term in matched), default=0.0) / self._max_idf,
+            entry=self.entries[position], score=item.score, lexical=item.lexical,
+            similarity=item.similarity,
+            heading_coverage=sum([weights[t] for t in matched if t in heading_terms]) / ceiling,
+            coverage=sum([weights[term] for term in matched]) / ceiling,
+            rarest_match=max([self._idf[term] for term in matched], default=0.0) / self._max_idf,
             matched_share=len(matched) / len(weights),
         )
 
-    def _fuzzy_similarities(self, query: str, positions: Sequence[int]) -> dict[int, float]:
-        choices = {(position, number): phrasing for position in positions
-                   for number, phrasing in enumerate(self._phrasings[position])}
+    def _fuzzy_similarities(self, terms: Sequence[str],
+                            positions: Sequence[int]) -> dict[int, float]:
+        """Each position's best token_sort_ratio (0 to 1) between the terms and its phrasings,
+        scored as fuzz.ratio against the phrasings' tokens sorted at build time; a score under
+        1 (of 100) counts as none."""
+        query = sorted_tokens(" ".join(terms))
         best: dict[int, float] = {}
-        for _, score, (position, _) in process.extract(
-            query, choices, scorer=fuzz.token_sort_ratio, limit=None, score_cutoff=1
-        ):
-            best[position] = max(best.get(position, 0.0), score / 100)
+        for position in positions:
+            nearest = process.extractOne(query, self._sorted_phrasings[position],
+                                         scorer=fuzz.ratio, score_cutoff=1)
+            if nearest is not None:
+                best[position] = nearest[1] / 100
         return best
 
-    def _related(self, entry: Entry, others: Sequence[Candidate]) -> list[Entry]:
+    def _related(self, entry: Entry, others: Sequence[_Shortlisted]) -> list[Entry]:
         related = [self._by_id[i] for i in entry.related if i in self._by_id and i != entry.id]
-        for candidate in others:
-            if candidate.score >= self.settings.related_floor and candidate.entry not in related:
-                related.append(candidate.entry)
+        for item in others:
+            if len(related) >= 2:  # only two are offered
+                break
+            other = self.entries[item.position]
+            if item.score >= self.settings.related_floor and other not in related:
+                related.append(other)
         return related[:2]
-
-    def _may_be_typo(self, word: str) -> bool:
-        return len(word) >= 3 and word.isalpha() and word not in self._known_words
 
     def _nearest_known_word(self, word: str) -> str:
         """The most frequent known word within one edit (two from 8 letters), else `word`.
@@ -304,6 +341,12 @@ def numbered_pairs(terms: Sequence[str]) -> list[str]:
     "principl>6". A number before a word is left alone: "7 principles" counts them."""
     return [f"{word}>{number}" for word, number in zip(terms, terms[1:])
             if number.isdigit() and not word.isdigit() and word != OUT_OF_SCOPE]
+
+
+def sorted_tokens(text: str) -> str:
+    """`text`'s whitespace-separated tokens sorted and joined by one space: the form
+    token_sort_ratio compares, so that fuzz.ratio on two such forms gives its score."""
+    return " ".join(sorted(text.split()))
 
 
 def _idf(*, document_frequency: int, entry_count: int) -> float:

@@ -21,7 +21,9 @@ class IncomingMessage:
     """One thing a person did: typed text, pressed a button, or submitted a form.
 
     `action` is the value of the button pressed (an opaque string the core made);
-    `form` holds submitted field values keyed by field name.
+    `form` holds submitted field values keyed by field name. `delivery_id` is the channel's
+    id for this delivery when it may deliver the same message again (a Slack event id): the
+    core handles each id once.
     """
 
     channel: Channel
@@ -31,6 +33,7 @@ class IncomingMessage:
     form: dict[str, str] | None = None
     supports_forms: bool = False
     platform_user_id: str | None = None
+    delivery_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Protocol
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
 from bot import wording
@@ -22,8 +23,8 @@ from bot.chat import Channel, Choice, IncomingMessage, Reply
 from bot.errors import CommandError, log_unexpected
 from bot.profile import Profile
 from storage import conversations, directory, messages
-from storage.engine import session_scope
-from storage.models import Direction, Role, StaffMember
+from storage.engine import UnitOfWork, unit_of_work
+from storage.models import Role, StaffMember
 
 log = logging.getLogger(__name__)
 
@@ -33,18 +34,39 @@ _CANCEL_WORDS = frozenset({"cancel", "stop", "quit", "exit", "abandon"})
 _HELP_WORDS = frozenset({"help", "?", "menu", "what can you do", "what can you do?", "hi", "hello", "hey"})
 
 
-@dataclass
 class Turn:
-    """Everything a handler needs for one message: the unit of work, who is speaking and what they said."""
+    """Everything a handler needs for one message: the unit of work, who is speaking and what they said.
 
-    session: Session
-    person: StaffMember | None
-    message: IncomingMessage
-    profile: Profile
+    The person's directory entry and the ORM session are loaded only when a handler asks:
+    most messages are questions, which need neither.
+    """
+
+    def __init__(self, *, unit: UnitOfWork, message: IncomingMessage, profile: Profile) -> None:
+        self.unit = unit
+        self.message = message
+        self.profile = profile
+
+    @property
+    def session(self) -> Session:
+        return self.unit.session
+
+    @property
+    def connection(self) -> Connection:
+        """The same transaction as `session`, for the Core statements run on every message."""
+        return self.unit.connection
+
+    @cached_property
+    def person(self) -> StaffMember | None:
+        staff_id = self.message.staff_id
+        return directory.get(session=self.session, staff_id=staff_id) if staff_id is not None else None
 
     @property
     def text(self) -> str:
         return self.message.text.strip()
+
+    def with_message(self, message: IncomingMessage) -> Turn:
+        """The same turn, as if the person had said `message`."""
+        return Turn(unit=self.unit, message=message, profile=self.profile)
 
     def require_person(self) -> StaffMember:
         if self.person is None:
@@ -143,13 +165,13 @@ class Conversation:
         return await asyncio.to_thread(self.handle_now, message)
 
     def handle_now(self, message: IncomingMessage) -> list[Reply]:
+        """The replies to a message; none when the channel delivered it before and it was handled then."""
         try:
-            with session_scope(self.engine) as session:
-                person = directory.get(session=session, staff_id=message.staff_id) if message.staff_id else None
-                turn = Turn(session=session, person=person, message=message, profile=self.profile)
-                replies = self._route(turn)
-                self._log(turn, replies)
-                return replies
+            with unit_of_work(self.engine) as unit:
+                if not self._log(unit, message):
+                    log.info("skipped delivery=%s channel=%s already handled", message.delivery_id, message.channel)
+                    return []
+                return self._route(Turn(unit=unit, message=message, profile=self.profile))
         except CommandError as error:
             return [Reply(text=str(error))]
         except Exception as error:  # noqa: BLE001  # the one central handler: log the traceback, answer calmly
@@ -206,35 +228,38 @@ class Conversation:
         active = self._active_state(turn)
         if active is not None and active[0].name == workflow.name:
             carry_on = replace(turn.message, text=CARRY_ON, action=None, form=None)
-            return self._apply(turn, workflow, workflow.resume(replace(turn, message=carry_on), active[1]))
-        conversations.clear(session=turn.session, staff_id=_id(person))
+            return self._apply(turn, workflow, workflow.resume(turn.with_message(carry_on), active[1]))
+        conversations.clear(connection=turn.connection, staff_id=_id(person))
         return self._apply(turn, workflow, workflow.start(turn))
 
     def _apply(self, turn: Turn, workflow: Workflow, step: Step) -> list[Reply]:
         staff_id = _id(turn.require_person())
+        connection = turn.connection
         if step.state is None:
-            conversations.clear(session=turn.session, staff_id=staff_id)
+            conversations.clear(connection=connection, staff_id=staff_id)
         else:
-            conversations.save(session=turn.session, staff_id=staff_id, workflow=workflow.name, data=step.state)
+            conversations.save(connection=connection, staff_id=staff_id, workflow=workflow.name, data=step.state)
         return step.replies
 
     def _active_state(self, turn: Turn) -> tuple[Workflow, dict[str, Any]] | None:
-        if turn.person is None:
+        staff_id = turn.message.staff_id
+        if staff_id is None:
             return None
-        state = conversations.get(session=turn.session, staff_id=_id(turn.person))
+        state = conversations.get(connection=turn.connection, staff_id=staff_id)
         if state is None:
             return None
         workflow = self.workflows.get(state.workflow)
         if workflow is None:
-            log.warning("dropping state of unknown workflow=%s staff_id=%s", state.workflow, state.staff_id)
-            conversations.clear(session=turn.session, staff_id=state.staff_id)
+            log.warning("dropping state of unknown workflow=%s staff_id=%s", state.workflow, staff_id)
+            conversations.clear(connection=turn.connection, staff_id=staff_id)
             return None
-        return workflow, dict(state.data)
+        return workflow, state.data
 
     def _cancel(self, turn: Turn) -> list[Reply]:
-        if turn.person is None or conversations.get(session=turn.session, staff_id=_id(turn.person)) is None:
+        staff_id = turn.message.staff_id
+        if staff_id is None or conversations.get(connection=turn.connection, staff_id=staff_id) is None:
             return [Reply(text=wording.NOTHING_TO_CANCEL)]
-        conversations.clear(session=turn.session, staff_id=_id(turn.person))
+        conversations.clear(connection=turn.connection, staff_id=staff_id)
         return [Reply(text=wording.CANCELLED)]
 
     def help(self, turn: Turn) -> Reply:
@@ -249,15 +274,12 @@ class Conversation:
         greeting = wording.GREETING.format(name=turn.person.name if turn.person else "there", **values)
         return Reply(title="igbot", text=greeting + "\n\n" + "\n".join(lines), choices=choices)
 
-    def _log(self, turn: Turn, replies: Sequence[Reply]) -> None:
-        kind = "action" if turn.message.action else "form" if turn.message.form else "text"
-        staff_id = turn.person.id if turn.person else None
-        channel = turn.message.channel.value
-        messages.record(session=turn.session, channel=channel, direction=Direction.IN, kind=kind, staff_id=staff_id)
-        messages.record(
-            session=turn.session, channel=channel, direction=Direction.OUT, kind="reply", staff_id=staff_id,
-            detail={"replies": len(replies)},
-        )
+    @staticmethod
+    def _log(unit: UnitOfWork, message: IncomingMessage) -> bool:
+        """The message log's row for this message; False when the delivery was logged (and handled) before."""
+        kind = "action" if message.action else "form" if message.form else "text"
+        return messages.record(connection=unit.connection, channel=message.channel.value, kind=kind,
+                               staff_id=message.staff_id, delivery_id=message.delivery_id)
 
 
 def _reads_like_a_question(text: str) -> bool:

@@ -1,36 +1,48 @@
-"""Per-person conversation state, stored so that a restart loses nothing."""
+"""Per-person conversation state, stored so that a restart loses nothing.
+
+Every message a person sends reads their state, so these are prepared Core statements run on
+the turn's connection rather than ORM queries.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlmodel import SQLModel
 
 from storage.models import ConversationState
 from storage.types import utcnow
 
-
-def get(*, session: Session, staff_id: int) -> ConversationState | None:
-    return session.exec(select(ConversationState).where(ConversationState.staff_id == staff_id)).first()
-
-
-def save(*, session: Session, staff_id: int, workflow: str, data: dict[str, Any]) -> ConversationState:
-    state = get(session=session, staff_id=staff_id)
-    if state is None or state.workflow != workflow:
-        if state is not None:
-            session.delete(state)
-            session.flush()
-        state = ConversationState(staff_id=staff_id, workflow=workflow, data=data)
-    else:
-        state.data = dict(data)
-        state.updated_at = utcnow()
-    session.add(state)
-    session.flush()
-    return state
+_STATE = SQLModel.metadata.tables[ConversationState.__tablename__]
+_GET = select(_STATE.c.workflow, _STATE.c.data).where(_STATE.c.staff_id == bindparam("person"))
+_UPDATE = (update(_STATE).where(_STATE.c.staff_id == bindparam("person"), _STATE.c.workflow == bindparam("flow"))
+           .values(data=bindparam("progress"), updated_at=bindparam("now")))
+_INSERT = insert(_STATE).values(staff_id=bindparam("person"), workflow=bindparam("flow"),
+                                data=bindparam("progress"), started_at=bindparam("now"), updated_at=bindparam("now"))
+_DELETE = delete(_STATE).where(_STATE.c.staff_id == bindparam("person"))
 
 
-def clear(*, session: Session, staff_id: int) -> None:
-    state = get(session=session, staff_id=staff_id)
-    if state is not None:
-        session.delete(state)
-        session.flush()
+@dataclass(frozen=True)
+class SavedState:
+    staff_id: int
+    workflow: str
+    data: dict[str, Any]
+
+
+def get(*, connection: Connection, staff_id: int) -> SavedState | None:
+    row = connection.execute(_GET, {"person": staff_id}).first()
+    return None if row is None else SavedState(staff_id=staff_id, workflow=row.workflow, data=dict(row.data))
+
+
+def save(*, connection: Connection, staff_id: int, workflow: str, data: dict[str, Any]) -> None:
+    """Keep a workflow's progress; another workflow's state is replaced and starts afresh."""
+    values = {"person": staff_id, "flow": workflow, "progress": dict(data), "now": utcnow()}
+    if connection.execute(_UPDATE, values).rowcount == 0:
+        connection.execute(_DELETE, values)
+        connection.execute(_INSERT, values)
+
+
+def clear(*, connection: Connection, staff_id: int) -> None:
+    connection.execute(_DELETE, {"person": staff_id})

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
@@ -63,3 +63,43 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+class UnitOfWork:
+    """One transaction on one connection, for a conversation turn.
+
+    The statements run on every message use the connection directly (SQLAlchemy Core, no ORM
+    on the hot path); an ORM session joined to the same transaction is opened only when
+    something asks for it, so all of a turn commits or rolls back together.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            self._session = Session(bind=self.connection, expire_on_commit=False)
+        return self._session
+
+    def finish(self) -> None:
+        """Write what the session holds into the transaction (the caller commits it)."""
+        if self._session is not None:
+            self._session.flush()
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[UnitOfWork]:
+    """Committed when the block ends, rolled back if it raises."""
+    with engine.begin() as connection:
+        unit = UnitOfWork(connection)
+        try:
+            yield unit
+            unit.finish()
+        finally:
+            unit.close()

@@ -1,24 +1,36 @@
-"""The message log: IDs and metadata of what was said, never the text."""
+"""The message log: one row for each message a person sends, by IDs and metadata, never the text.
+
+A channel that may deliver the same message twice (Slack retries an event it thinks was not
+received) gives each delivery an id; the log keeps one row per id, so the row is also how a
+repeated delivery is recognised, by whichever replica receives it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import Connection, Insert
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import SQLModel
 
 from storage.models import Direction, MessageLog
+from storage.types import utcnow
+
+_LOG = SQLModel.metadata.tables[MessageLog.__tablename__]
 
 
-def record(
-    *,
-    session: Session,
-    channel: str,
-    direction: Direction,
-    kind: str,
-    staff_id: int | None,
-    detail: dict[str, Any] | None = None,
-) -> MessageLog:
-    """Add a log row; it is written with the rest of the unit of work (no flush of its own: it is on every turn)."""
-    entry = MessageLog(channel=channel, direction=direction.value, kind=kind, staff_id=staff_id, detail=detail or {})
-    session.add(entry)
-    return entry
+def _insert_once(dialect: str) -> Insert:
+    """An insert that does nothing when the channel's delivery id is already in the log."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(_LOG).on_conflict_do_nothing(index_elements=["channel", "delivery_id"]).returning(_LOG.c.id)
+
+
+_INSERTS = {dialect: _insert_once(dialect) for dialect in ("sqlite", "postgresql")}
+
+
+def record(*, connection: Connection, channel: str, kind: str, staff_id: int | None, delivery_id: str | None = None,
+           detail: dict[str, Any] | None = None) -> bool:
+    """Log a message received; False when this delivery id was logged before (the message was handled then)."""
+    values = {"at": utcnow(), "channel": channel, "direction": Direction.IN.value, "kind": kind, "staff_id": staff_id,
+              "delivery_id": delivery_id, "detail": detail or {}}
+    return connection.execute(_INSERTS[connection.dialect.name], values).first() is not None

@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, utcnow
@@ -65,9 +65,13 @@ class Direction(StrEnum):
 
 
 class MessageLog(SQLModel, table=True):
-    """What was said, by IDs and metadata only: never the text of a message."""
+    """What was said, by IDs and metadata only: never the text of a message.
+
+    `delivery_id` is the channel's id for the delivery (a Slack event id), unique per channel.
+    """
 
     __tablename__ = "message_log"
+    __table_args__ = (Index("ix_message_log_delivery", "channel", "delivery_id", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
@@ -75,6 +79,7 @@ class MessageLog(SQLModel, table=True):
     direction: str = Field(max_length=3)
     staff_id: int | None = Field(default=None, foreign_key="staff_member.id", index=True)
     kind: str = Field(max_length=40)
+    delivery_id: str | None = Field(default=None, max_length=100)
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 

@@ -189,7 +189,7 @@ class DecisionActions:
         if verb == "back" and decision.tree_version == workflow.tree.version:
             step = workflow.ask(turn, back(decision.answers))
             assert step.state is not None and person.id is not None
-            conversations.save(session=turn.session, staff_id=person.id, workflow=workflow.name, data=step.state)
+            conversations.save(connection=turn.connection, staff_id=person.id, workflow=workflow.name, data=step.state)
             return step.replies
         raise CommandError("That checklist has changed since this decision. Type *help* to start again.")
 

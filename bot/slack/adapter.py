@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -25,16 +25,7 @@ from bot.chat import Channel, IncomingMessage, Reply
 from bot.conversation import start_action
 from bot.slack import blocks, home, markup
 from bot.slack.identity import SlackIdentity
-from bot.slack.middleware import (
-    Caller,
-    EventLedger,
-    IdentifyCaller,
-    IgnoreNonPersonMessages,
-    OnlyOurWorkspace,
-    ProcessEventsOnce,
-    caller_of,
-    first_delivery,
-)
+from bot.slack.middleware import Caller, IdentifyCaller, IgnoreNonPersonMessages, OnlyOurWorkspace, caller_of
 from bot.slack.outgoing import Destination, SlackPoster
 from workflows.training import today_in
 
@@ -49,19 +40,6 @@ SUBCOMMANDS = {
     "share": start_action(home.SHARING_CHECK),
     "training": start_action("training"),
 }
-
-
-EventHandler = Callable[[Body, AsyncBoltContext], Awaitable[None]]
-
-
-def once_per_event(handler: EventHandler) -> EventHandler:
-    """Events API listeners run only for the first delivery of an event (the claim made in middleware)."""
-
-    async def first_delivery_only(body: Body, context: AsyncBoltContext) -> None:
-        if await first_delivery(context):
-            await handler(body, context)
-
-    return first_delivery_only
 
 
 @dataclass
@@ -89,7 +67,6 @@ class SlackChannel:
     assistant: Assistant
     client: AsyncWebClient
     identity: SlackIdentity
-    ledger: EventLedger
     poster: SlackPoster
     queue: PersonQueue = field(default_factory=PersonQueue)
 
@@ -99,18 +76,22 @@ class SlackChannel:
             assistant=assistant,
             client=client,
             identity=SlackIdentity(engine=assistant.engine, client=client),
-            ledger=EventLedger(engine=assistant.engine),
             poster=SlackPoster(client=client),
         )
 
     def install(self, app: AsyncApp) -> None:
-        """The middleware chain, then one handler per kind of Slack request."""
+        """The middleware chain, then one handler per kind of Slack request.
+
+        An event Slack delivers again (a retry, or to another replica) is answered once: its
+        event id goes with the message to the conversation core, which logs each id once.
+        Opening App Home again just shows it again.
+        """
         for middleware in (OnlyOurWorkspace(self.assistant.settings.slack_team_id), IgnoreNonPersonMessages(),
-                           ProcessEventsOnce(self.ledger), IdentifyCaller(self.identity)):
+                           IdentifyCaller(self.identity)):
             app.use(middleware)
-        app.event("message")(once_per_event(self.on_direct_message))
-        app.event("app_mention")(once_per_event(self.on_mention))
-        app.event("app_home_opened")(once_per_event(self.on_home_opened))
+        app.event("message")(self.on_direct_message)
+        app.event("app_mention")(self.on_mention)
+        app.event("app_home_opened")(self.on_home_opened)
         app.command(re.compile(r"^/"))(self.on_command)  # /ig, or whatever the manifest names it
         app.action(re.compile(rf"^{re.escape(blocks.CHOICE_ACTION)}:"))(self.on_button)
         app.view(blocks.FORM_CALLBACK)(self.on_form_submitted)
@@ -127,7 +108,7 @@ class SlackChannel:
             return  # a file or an emoji reaction alone: nothing to answer
         destination = Destination(user_id=caller.slack_user_id, channel=event.get("channel"),
                                   thread_ts=event.get("thread_ts"))
-        await self.converse(caller, destination, text=text)
+        await self.converse(caller, destination, text=text, delivery_id=body.get("event_id"))
 
     async def on_mention(self, body: Body, context: AsyncBoltContext) -> None:
         event = body["event"]
@@ -137,7 +118,7 @@ class SlackChannel:
         text = markup.strip_leading_mention(event.get("text") or "", context.bot_user_id)
         destination = Destination(user_id=caller.slack_user_id, channel=event.get("channel"),
                                   thread_ts=event.get("thread_ts") or event.get("ts"))
-        await self.converse(caller, destination, text=markup.plain_text(text) or "help")
+        await self.converse(caller, destination, text=markup.plain_text(text) or "help", delivery_id=body.get("event_id"))
 
     async def on_command(self, ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None:
         await ack()
@@ -183,10 +164,12 @@ class SlackChannel:
     # The work behind them. -----------------------------------------------------------------------
 
     async def converse(self, caller: Caller, destination: Destination, *, text: str = "", action: str | None = None,
-                       form: dict[str, str] | None = None, trigger_id: str | None = None) -> None:
+                       form: dict[str, str] | None = None, trigger_id: str | None = None,
+                       delivery_id: str | None = None) -> None:
         staff_id = await caller.staff_id()
         message = IncomingMessage(channel=Channel.SLACK, staff_id=staff_id, text=text, action=action, form=form,
-                                  supports_forms=bool(trigger_id), platform_user_id=caller.slack_user_id)
+                                  supports_forms=bool(trigger_id), platform_user_id=caller.slack_user_id,
+                                  delivery_id=delivery_id)
         async with self.queue.turn(caller.slack_user_id):
             replies = self._unavailable(action) or await self.assistant.conversation.handle(message)
             if staff_id is None:

@@ -47,7 +47,7 @@ def summarise(*, engine: Engine, conversation: Conversation, staff_id: int | Non
         if person is None:
             return HomeSummary(name=None, training=None, unfinished=None)
         status = training.status(session=session, staff_id=staff_id, profile=conversation.profile, today=today)
-        state = conversations.get(session=session, staff_id=staff_id)
+        state = conversations.get(connection=session.connection(), staff_id=staff_id)
         unfinished = _label(conversation, state.workflow) if state is not None else None
         triage = incidents.get_all(session=session, status=IncidentStatus.REPORTED) if person.is_ig else ()
         return HomeSummary(name=person.name, training=status, unfinished=unfinished,

@@ -65,7 +65,6 @@ async def close_session(channel: SlackChannel) -> None:
     channel.client.session = None
     if session is not None:
         await session.close()
-    channel.ledger.close()
 
 
 @dataclass

@@ -61,7 +61,7 @@ def test_a_button_starts_a_workflow_and_a_finished_one_leaves_no_state(
     assert sam.text(action=start_action("countdown")) == "3"
     assert [sam.text("go"), sam.text("go"), sam.text("go")] == ["2", "1", "0"]
     with session_scope(engine) as session:
-        assert conversations.get(session=session, staff_id=sam.staff_id) is None
+        assert conversations.get(connection=session.connection(), staff_id=sam.staff_id) is None
 
 
 def test_an_unexpected_error_is_an_apology_with_a_reference_and_nothing_half_written(

@@ -57,7 +57,7 @@ def test_a_full_report_in_the_terminal(conversation, chat_as, engine: Engine) ->
     assert (incident.suggested_likelihood, incident.suggested_severity, incident.suggested_outcome) == (3, 3, "ico")
     assert incident.happened_at.isoformat() == "2026-11-21T16:00:00+00:00"
     with session_scope(engine) as session:
-        assert conversations.get(session=session, staff_id=incident.reporter_id) is None, "the draft is gone"
+        assert conversations.get(connection=session.connection(), staff_id=incident.reporter_id) is None, "the draft is gone"
 
 
 def test_the_ig_team_is_told_without_any_personal_data(chat_as, engine: Engine) -> None:  # type: ignore[no-untyped-def]
@@ -179,7 +179,7 @@ def test_identifiers_are_explained_and_only_the_redacted_text_is_kept(chat_as, e
     assert "took out what looked like personal details (email address, NHS number and postcode)" in reply.notes[0]
     assert "use IDs or initials" in reply.notes[0]
     with session_scope(engine) as session:
-        draft = conversations.get(session=session, staff_id=sam.staff_id)
+        draft = conversations.get(connection=session.connection(), staff_id=sam.staff_id)
         assert draft is not None and "943 476 5919" not in str(draft.data)
     for line in ANSWERS[9:]:
         sam.say(line)

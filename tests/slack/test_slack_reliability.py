@@ -55,7 +55,7 @@ async def test_a_retried_event_is_answered_once(slack: SlackWorkspace, caplog: p
     assert (await slack.dm(SAM, "help", event_id="EvOnce0001"))[0] == 200
     await slack.api.wait_for("chat.postMessage")
     assert (await slack.dm(SAM, "help", event_id="EvOnce0001", retry=1))[0] == 200
-    await eventually(lambda: "skipped event=EvOnce0001 already processed retry=1" in caplog.text)
+    await eventually(lambda: "skipped delivery=EvOnce0001 channel=slack already handled" in caplog.text)
     await slack.dm(SAM, "help", event_id="EvOnce0002")
     await slack.api.wait_for("chat.postMessage", count=2)
     assert len(slack.api.of("chat.postMessage")) == 2, "the retry produced no second answer"
@@ -73,7 +73,7 @@ async def test_a_retry_reaching_another_replica_is_answered_once(
             other_replica = SlackWorkspace(server_url=second_url, api=slack_api, session=slack.session)
             assert (await other_replica.dm(SAM, "help", event_id="EvReplica01", retry=1))[0] == 200
             await slack_api.wait_for("chat.postMessage")
-            await eventually(lambda: "skipped event=EvReplica01" in caplog.text)
+            await eventually(lambda: "skipped delivery=EvReplica01" in caplog.text)
             await other_replica.dm(SAM, "help", event_id="EvReplica02")
             await slack_api.wait_for("chat.postMessage", count=2)
             assert len(slack_api.of("chat.postMessage")) == 2

@@ -1,11 +1,13 @@
 """The same storage behaviour on SQLite and PostgreSQL (the `engine` fixture runs each test on both)."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 from sqlalchemy import Engine, text
 from sqlmodel import select
 
 from storage import audit, conversations, directory, messages
-from storage.engine import session_scope
-from storage.models import AuditEvent, Direction, MessageLog, Role
+from storage.engine import session_scope, unit_of_work
+from storage.models import AuditEvent, MessageLog, Role
 
 
 def test_the_demo_directory_has_teams_managers_and_ig_roles(engine: Engine) -> None:
@@ -32,14 +34,15 @@ def test_platform_ids_find_the_person(engine: Engine) -> None:
 def test_conversation_state_survives_a_new_session_and_can_be_cleared(engine: Engine) -> None:
     with session_scope(engine) as session:
         staff_id = directory.get_by_email(session=session, email="sam.okafor@example.org").id
-        conversations.save(session=session, staff_id=staff_id, workflow="decision", data={"answers": ["a"]})
-        conversations.save(session=session, staff_id=staff_id, workflow="decision", data={"answers": ["a", "b"]})
+        connection = session.connection()
+        conversations.save(connection=connection, staff_id=staff_id, workflow="decision", data={"answers": ["a"]})
+        conversations.save(connection=connection, staff_id=staff_id, workflow="decision", data={"answers": ["a", "b"]})
     with session_scope(engine) as session:
-        state = conversations.get(session=session, staff_id=staff_id)
+        state = conversations.get(connection=session.connection(), staff_id=staff_id)
         assert state is not None and state.data == {"answers": ["a", "b"]}
-        conversations.clear(session=session, staff_id=staff_id)
+        conversations.clear(connection=session.connection(), staff_id=staff_id)
     with session_scope(engine) as session:
-        assert conversations.get(session=session, staff_id=staff_id) is None
+        assert conversations.get(connection=session.connection(), staff_id=staff_id) is None
 
 
 def test_a_failed_unit_of_work_writes_nothing(engine: Engine) -> None:
@@ -54,13 +57,35 @@ def test_a_failed_unit_of_work_writes_nothing(engine: Engine) -> None:
 
 
 def test_the_message_log_keeps_metadata_only(engine: Engine) -> None:
-    with session_scope(engine) as session:
-        messages.record(session=session, channel="slack", direction=Direction.IN, kind="question", staff_id=None,
+    with unit_of_work(engine) as unit:
+        messages.record(connection=unit.connection, channel="slack", kind="question", staff_id=None,
                         detail={"entry_id": "clear-desk"})
     with session_scope(engine) as session:
         columns = set(MessageLog.model_fields)
         assert "text" not in columns
         assert session.exec(select(MessageLog)).one().detail == {"entry_id": "clear-desk"}
+
+
+def _log_delivery(engine: Engine, delivery_id: str, channel: str = "slack") -> bool:
+    with unit_of_work(engine) as unit:
+        return messages.record(connection=unit.connection, channel=channel, kind="text", staff_id=None,
+                               delivery_id=delivery_id)
+
+
+def test_a_delivery_is_logged_once_per_channel(engine: Engine) -> None:
+    assert _log_delivery(engine, "Ev0001") is True
+    assert _log_delivery(engine, "Ev0001") is False
+    assert _log_delivery(engine, "Ev0002") is True
+    assert _log_delivery(engine, "Ev0001", channel="teams") is True
+    with unit_of_work(engine) as unit:
+        assert all(messages.record(connection=unit.connection, channel="console", kind="text", staff_id=None)
+                   for _ in range(3)), "messages without a delivery id are all logged"
+
+
+def test_deliveries_racing_on_several_replicas_are_logged_once(engine: Engine) -> None:
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = list(pool.map(lambda _: _log_delivery(engine, "EvRace01"), range(12)))
+    assert outcomes.count(True) == 1
 
 
 def _three_events(engine: Engine) -> list[int]:

@@ -77,7 +77,7 @@ async def test_a_card_button_continues_a_decision_tree(
     with session_scope(engine) as session:
         member = directory.get_by_email(session=session, email=sam.email)
         assert member is not None and member.id is not None
-        state = conversations.get(session=session, staff_id=member.id)
+        state = conversations.get(connection=session.connection(), staff_id=member.id)
     answered = state.data if state is not None else None
     assert state is None or answered, "either the check finished or it remembers the answer given"
 

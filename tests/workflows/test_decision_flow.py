@@ -32,7 +32,7 @@ def test_sharing_for_care_with_consent_says_yes_with_reasons_sources_and_a_recor
         assert decision.tree_id == "can-i-share" and decision.tree_version >= 1
         assert decision.answers[0] == "direct-care" or decision.answers
         assert decision.verdict.startswith("yes")
-        assert conversations.get(session=session, staff_id=sam.staff_id) is None, "the flow has finished"
+        assert conversations.get(connection=session.connection(), staff_id=sam.staff_id) is None, "the flow has finished"
         assert audit.verify(session=session) is None
 
 
@@ -55,7 +55,7 @@ def test_back_changes_the_last_answer_even_after_the_outcome(chat_as, engine: En
     [question] = sam.say(action=back.action)
     assert "What do you want to share" in question.text
     with session_scope(engine) as session:
-        state = conversations.get(session=session, staff_id=sam.staff_id)
+        state = conversations.get(connection=session.connection(), staff_id=sam.staff_id)
         assert state is not None and state.data["answers"] == []
 
 

@@ -103,7 +103,7 @@ def perform(turn: Turn, *, task: str, reference: str, text: str, now: dt.datetim
 def _begin(turn: Turn, task: str, reference: str) -> Outcome:
     person = turn.require_person()
     assert person.id is not None
-    stored = conversations.get(session=turn.session, staff_id=person.id)
+    stored = conversations.get(connection=turn.connection, staff_id=person.id)
     if stored is not None and stored.workflow == WORKFLOW and stored.data.get("mode") != UPDATE_MODE:
         raise CommandError(wording.FINISH_DRAFT_FIRST)
     state = {"mode": UPDATE_MODE, "task": task, "reference": reference, "step": _FIRST_STEP[task]}
@@ -246,4 +246,4 @@ def _keep_update(turn: Turn, outcome: Outcome) -> None:
     if outcome.begin is not None:
         person = turn.require_person()
         assert person.id is not None
-        conversations.save(session=turn.session, staff_id=person.id, workflow=WORKFLOW, data=outcome.begin)
+        conversations.save(connection=turn.connection, staff_id=person.id, workflow=WORKFLOW, data=outcome.begin)

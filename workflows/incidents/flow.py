@@ -97,7 +97,7 @@ class IncidentReport:
         assert person.id is not None
         if rest == "form":
             return self._submit_form(turn)
-        stored = conversations.get(session=turn.session, staff_id=person.id)
+        stored = conversations.get(connection=turn.connection, staff_id=person.id)
         if stored is None or stored.workflow != WORKFLOW:
             return [Reply(text=bot_wording.STALE_BUTTON)]
         step = self.resume(turn, dict(stored.data))
@@ -200,7 +200,7 @@ class IncidentReport:
         pending = [name for name in NAMES if name in found]
         state = {"answers": answers, "asked": [name for name in NAMES if name in answers], "pending": pending,
                  "choosing": False}
-        conversations.save(session=turn.session, staff_id=reporter.id, workflow=WORKFLOW, data=state)
+        conversations.save(connection=turn.connection, staff_id=reporter.id, workflow=WORKFLOW, data=state)
         listed = "\n".join(f"- {BY_NAME[name].label}: {found[name]}" for name in pending)
         return [Reply(text=f"{wording.FORM_PROBLEMS}\n{listed}", notes=notes), ask(BY_NAME[pending[0]], state)]
 
@@ -235,15 +235,15 @@ def keep(turn: Turn, state: dict[str, Any] | None) -> None:
     person = turn.require_person()
     assert person.id is not None
     if state is None:
-        conversations.clear(session=turn.session, staff_id=person.id)
+        conversations.clear(connection=turn.connection, staff_id=person.id)
     else:
-        conversations.save(session=turn.session, staff_id=person.id, workflow=WORKFLOW, data=state)
+        conversations.save(connection=turn.connection, staff_id=person.id, workflow=WORKFLOW, data=state)
 
 
 def _clear_draft(turn: Turn, staff_id: int) -> None:
-    stored = conversations.get(session=turn.session, staff_id=staff_id)
+    stored = conversations.get(connection=turn.connection, staff_id=staff_id)
     if stored is not None and stored.workflow == WORKFLOW:
-        conversations.clear(session=turn.session, staff_id=staff_id)
+        conversations.clear(connection=turn.connection, staff_id=staff_id)
 
 
 def summary(state: dict[str, Any], zone: ZoneInfo) -> Reply:

@@ -15,7 +15,7 @@ from bot.errors import ConfigurationError
 from bot.profile import Profile, load_profile
 from bot.settings import Settings
 from storage import directory, migrate
-from storage.engine import check_connection, create_database_engine, session_scope
+from storage.engine import check_connection, create_database_engine, create_no_wait_engine, session_scope
 from storage.seed import import_directory
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,8 @@ def build_assistant(settings: Settings) -> Assistant:
 def build_conversation(profile: Profile, engine: Engine) -> Conversation:
     from knowledge.answers import KnowledgeAnswerer
 
-    conversation = Conversation(engine=engine, profile=profile, answerer=KnowledgeAnswerer.load(profile))
+    conversation = Conversation(engine=engine, profile=profile, answerer=KnowledgeAnswerer.load(profile),
+                                no_wait_engine=create_no_wait_engine(engine))
     for install in _installers():
         install(conversation)
     return conversation

@@ -11,7 +11,7 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from aiohttp import web
@@ -49,8 +49,18 @@ def _serve(arguments: argparse.Namespace) -> int:
         check_socket_mode(settings)
     listener = open_listener(arguments.host, arguments.port)
     favour_the_event_loop()
-    asyncio.run(serve(build_assistant(settings), listener=listener, socket_mode=arguments.socket_mode))
+    with asyncio.Runner(loop_factory=_fastest_event_loop()) as runner:
+        runner.run(serve(build_assistant(settings), listener=listener, socket_mode=arguments.socket_mode))
     return 0
+
+
+def _fastest_event_loop() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop where it is installed (everywhere but Windows): the same asyncio, with less CPU per request."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
 
 
 def check_socket_mode(settings: Settings) -> None:

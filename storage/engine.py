@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.exc import OperationalError
@@ -20,21 +22,49 @@ def create_database_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqlite_engine(url: str, *, wait_seconds: float = 30, checkpoints: bool = True, **options: Any) -> Engine:
     path = url.removeprefix("sqlite:///")
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": wait_seconds}, **options)
+    pragmas = ["journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL"]
+    if not checkpoints:
+        pragmas.append("wal_autocheckpoint=0")
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]  # DB-API hook
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        for pragma in pragmas:
+            cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
     return engine
+
+
+def create_no_wait_engine(engine: Engine) -> Engine | None:
+    """For an SQLite database, a one-connection engine that never waits: for work done on the event loop.
+
+    When another writer holds the database, a statement fails at once with `DatabaseBusy`
+    rather than waiting for the lock, and the caller does the work again in a thread. Its
+    commits never copy the write-ahead log into the database file either (that can take
+    milliseconds): `checkpoint` does it, from a thread. None for PostgreSQL, whose every
+    statement is a network round trip.
+    """
+    if engine.dialect.name != "sqlite":
+        return None
+    return _sqlite_engine(engine.url.render_as_string(hide_password=False), wait_seconds=0, checkpoints=False,
+                          pool_size=1, max_overflow=0)
+
+
+def checkpoint(engine: Engine) -> None:
+    """Copy SQLite's write-ahead log into the database file, without waiting for readers; no-op elsewhere."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
+
+class DatabaseBusy(Exception):
+    """Another writer holds the database; nothing was written, and the work can be done again."""
 
 
 def check_connection(engine: Engine) -> None:
@@ -95,11 +125,20 @@ class UnitOfWork:
 
 @contextmanager
 def unit_of_work(engine: Engine) -> Iterator[UnitOfWork]:
-    """Committed when the block ends, rolled back if it raises."""
-    with engine.begin() as connection:
-        unit = UnitOfWork(connection)
-        try:
-            yield unit
-            unit.finish()
-        finally:
-            unit.close()
+    """Committed when the block ends, rolled back if it raises; `DatabaseBusy` when a lock was not free."""
+    try:
+        with engine.begin() as connection:
+            unit = UnitOfWork(connection)
+            try:
+                yield unit
+                unit.finish()
+            finally:
+                unit.close()
+    except OperationalError as error:
+        if _is_locked(error):
+            raise DatabaseBusy() from error
+        raise
+
+
+def _is_locked(error: OperationalError) -> bool:
+    return isinstance(error.orig, sqlite3.OperationalError) and "locked" in str(error.orig)

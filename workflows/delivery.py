@@ -26,7 +26,7 @@ from bot.delivery import Messenger
 from bot.errors import log_unexpected
 from bot.profile import Profile
 from storage import directory, outbox
-from storage.engine import session_scope
+from storage.engine import checkpoint, session_scope
 from storage.models import IG_ROLES, StaffMember
 from storage.types import utcnow
 from workflows.incidents import reminders
@@ -203,8 +203,12 @@ def background_jobs(assistant: Assistant, messengers: Sequence[Messenger]) -> di
     async def draft_reminders(now: dt.datetime) -> object:
         return await asyncio.to_thread(lambda: queue_draft_reminders(engine=engine, profile=profile, now=now))
 
+    async def checkpoint_database(now: dt.datetime) -> object:
+        return await asyncio.to_thread(checkpoint, engine)
+
     return {
         "deliver-outbox": (dt.timedelta(seconds=10), deliver),
+        "checkpoint-database": (dt.timedelta(seconds=10), checkpoint_database),
         "incident-deadline-reminders": (dt.timedelta(minutes=1), deadline_reminders),
         "incident-draft-reminders": (dt.timedelta(minutes=5), draft_reminders),
     }

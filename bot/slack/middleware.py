@@ -7,7 +7,6 @@ it when a handler first asks).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -63,12 +62,12 @@ class Caller:
 
     slack_user_id: str
     identity: SlackIdentity
-    _lookup: asyncio.Task[int | None] | None = None
+    _found: tuple[int | None] | None = None
 
     async def staff_id(self) -> int | None:
-        if self._lookup is None:
-            self._lookup = asyncio.ensure_future(self.identity.staff_id(self.slack_user_id))
-        return await self._lookup
+        if self._found is None:
+            self._found = (await self.identity.staff_id(self.slack_user_id),)
+        return self._found[0]
 
 
 class IdentifyCaller(AsyncMiddleware):

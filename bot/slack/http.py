@@ -32,9 +32,17 @@ def web_client(settings: Settings, *, token: str | None = None) -> AsyncWebClien
     """The Web API client: `SLACK_API_URL` when set, and Slack's rate limits honoured."""
     client = AsyncWebClient(token=token or settings.slack_bot_token,
                             base_url=(settings.slack_api_url.rstrip("/") + "/") if settings.slack_api_url else
-                            AsyncWebClient.BASE_URL)
+                            AsyncWebClient.BASE_URL, logger=_web_api_logger())
     client.retry_handlers.append(rate_limit_retries())
     return client
+
+
+def _web_api_logger() -> logging.Logger:
+    """slack_sdk writes out every request's whole payload for a debug line unless its logger's own
+    level (not the level it inherits) is above DEBUG: a lot of work on every answer, then dropped."""
+    logger = logging.getLogger("slack_sdk.web.igbot")
+    logger.setLevel(max(logging.INFO, logger.getEffectiveLevel()))
+    return logger
 
 
 def build_bolt_app(channel: SlackChannel, *, socket_mode: bool = False) -> AsyncApp:

@@ -118,7 +118,8 @@ class SlackChannel:
         text = markup.strip_leading_mention(event.get("text") or "", context.bot_user_id)
         destination = Destination(user_id=caller.slack_user_id, channel=event.get("channel"),
                                   thread_ts=event.get("thread_ts") or event.get("ts"))
-        await self.converse(caller, destination, text=markup.plain_text(text) or "help", delivery_id=body.get("event_id"))
+        await self.converse(caller, destination, text=markup.plain_text(text) or "help",
+                            delivery_id=body.get("event_id"))
 
     async def on_command(self, ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None:
         await ack()

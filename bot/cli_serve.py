@@ -73,9 +73,9 @@ def check_socket_mode(settings: Settings) -> None:
 def favour_the_event_loop() -> None:
     """Hand the GIL back to the event loop within 1 ms (Python's default is 5 ms).
 
-    Database work runs in worker threads; with the default interval a busy thread can hold
-    the loop off for several milliseconds at each I/O step, which shows in Slack's
-    acknowledgement latency under load (see benchmarks/README.md).
+    Database work on PostgreSQL (and on SQLite when it is busy) runs in worker threads; with
+    the default interval a busy thread can hold the loop off for several milliseconds at each
+    I/O step, which showed in Slack's acknowledgement latency under load.
     """
     sys.setswitchinterval(0.001)
 

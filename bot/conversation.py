@@ -184,7 +184,7 @@ class Conversation:
     def _handle_with(self, engine: Engine, message: IncomingMessage) -> list[Reply]:
         try:
             with unit_of_work(engine) as unit:
-                if not self._log(unit, message):
+                if not self._log(unit.connection, message):
                     log.info("skipped delivery=%s channel=%s already handled", message.delivery_id, message.channel)
                     return []
                 return self._route(Turn(unit=unit, message=message, profile=self.profile))
@@ -299,10 +299,10 @@ class Conversation:
         return Reply(title="igbot", text=greeting + "\n\n" + "\n".join(lines), choices=choices)
 
     @staticmethod
-    def _log(unit: UnitOfWork, message: IncomingMessage) -> bool:
+    def _log(connection: Connection, message: IncomingMessage) -> bool:
         """The message log's row for this message; False when the delivery was logged (and handled) before."""
         kind = "action" if message.action else "form" if message.form else "text"
-        return messages.record(connection=unit.connection, channel=message.channel.value, kind=kind,
+        return messages.record(connection=connection, channel=message.channel.value, kind=kind,
                                staff_id=message.staff_id, delivery_id=message.delivery_id)
 
 

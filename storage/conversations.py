@@ -26,14 +26,13 @@ _DELETE = delete(_STATE).where(_STATE.c.staff_id == bindparam("person"))
 
 @dataclass(frozen=True)
 class SavedState:
-    staff_id: int
     workflow: str
     data: dict[str, Any]
 
 
 def get(*, connection: Connection, staff_id: int) -> SavedState | None:
     row = connection.execute(_GET, {"person": staff_id}).first()
-    return None if row is None else SavedState(staff_id=staff_id, workflow=row.workflow, data=dict(row.data))
+    return None if row is None else SavedState(workflow=row.workflow, data=dict(row.data))
 
 
 def save(*, connection: Connection, staff_id: int, workflow: str, data: dict[str, Any]) -> None:

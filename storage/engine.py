@@ -57,10 +57,9 @@ def create_no_wait_engine(engine: Engine) -> Engine | None:
 
 
 def checkpoint(engine: Engine) -> None:
-    """Copy SQLite's write-ahead log into the database file, without waiting for readers; no-op elsewhere."""
-    if engine.dialect.name == "sqlite":
-        with engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+    """Copy SQLite's write-ahead log into the database file, without waiting for readers."""
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 class DatabaseBusy(Exception):

@@ -14,10 +14,9 @@ from collections.abc import Sequence
 from enum import StrEnum
 
 from sqlalchemy import Integer, Text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from storage.types import UTCDateTime, utcnow
+from storage.types import UTCDateTime, insert_for, utcnow
 
 REFERENCE_PREFIX = "IG"
 _REFERENCE = re.compile(r"^IG-(\d{4})-(\d{1,6})$", re.IGNORECASE)
@@ -125,10 +124,8 @@ def normalise_reference(text: str) -> str | None:
 
 def next_number(*, session: Session, year: int) -> int:
     """Take the next number for `year`; the counter row stays locked until the transaction ends."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(IncidentCounter)
+        insert_for(session.get_bind().dialect.name, IncidentCounter)
         .values(year=year, last_number=1)
         .on_conflict_do_update(
             index_elements=["year"], set_={"last_number": col(IncidentCounter.last_number) + 1}

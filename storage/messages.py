@@ -9,23 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Insert
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
 from storage.models import Direction, MessageLog
-from storage.types import utcnow
+from storage.types import insert_for, utcnow
 
 _LOG = SQLModel.metadata.tables[MessageLog.__tablename__]
 
 
-def _insert_once(dialect: str) -> Insert:
-    """An insert that does nothing when the channel's delivery id is already in the log."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(_LOG).on_conflict_do_nothing(index_elements=["channel", "delivery_id"]).returning(_LOG.c.id)
-
-
-_INSERTS = {dialect: _insert_once(dialect) for dialect in ("sqlite", "postgresql")}
+# Prepared once per dialect: an insert that does nothing when the channel's delivery id is already logged.
+_INSERTS = {
+    dialect: insert_for(dialect, _LOG).on_conflict_do_nothing(index_elements=["channel", "delivery_id"])
+    .returning(_LOG.c.id)
+    for dialect in ("sqlite", "postgresql")
+}
 
 
 def record(*, connection: Connection, channel: str, kind: str, staff_id: int | None, delivery_id: str | None = None,

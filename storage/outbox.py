@@ -15,11 +15,10 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from bot.chat import Choice, ChoiceStyle, Citation, FieldKind, Form, FormField, Reply
-from storage.types import UTCDateTime, utcnow
+from storage.types import UTCDateTime, insert_for, utcnow
 
 
 class OutboxStatus(StrEnum):
@@ -75,9 +74,8 @@ def enqueue(
         "delivered_to": [],
         "created_at": now,
     }
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = (
-        insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["dedup_key"])
+        insert_for(session.get_bind().dialect.name, OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["dedup_key"])
         .returning(col(OutboxMessage.id))
     )
     return session.execute(statement).scalar_one_or_none() is not None

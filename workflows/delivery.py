@@ -206,9 +206,11 @@ def background_jobs(assistant: Assistant, messengers: Sequence[Messenger]) -> di
     async def checkpoint_database(now: dt.datetime) -> object:
         return await asyncio.to_thread(checkpoint, engine)
 
+    # Turns done on the event loop leave SQLite's checkpoints to this job (storage.engine.create_no_wait_engine).
+    checkpoints = {"checkpoint-database": (dt.timedelta(seconds=10), checkpoint_database)}
     return {
+        **(checkpoints if assistant.conversation.no_wait_engine is not None else {}),
         "deliver-outbox": (dt.timedelta(seconds=10), deliver),
-        "checkpoint-database": (dt.timedelta(seconds=10), checkpoint_database),
         "incident-deadline-reminders": (dt.timedelta(minutes=1), deadline_reminders),
         "incident-draft-reminders": (dt.timedelta(minutes=5), draft_reminders),
     }

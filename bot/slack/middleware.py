@@ -62,12 +62,14 @@ class Caller:
 
     slack_user_id: str
     identity: SlackIdentity
-    _found: tuple[int | None] | None = None
+    _looked_up: bool = False
+    _staff_id: int | None = None
 
     async def staff_id(self) -> int | None:
-        if self._found is None:
-            self._found = (await self.identity.staff_id(self.slack_user_id),)
-        return self._found[0]
+        if not self._looked_up:
+            self._staff_id = await self.identity.staff_id(self.slack_user_id)
+            self._looked_up = True
+        return self._staff_id
 
 
 class IdentifyCaller(AsyncMiddleware):

@@ -11,25 +11,17 @@ from sqlmodel import func, select
 
 from bot.chat import Channel, IncomingMessage
 from bot.conversation import Conversation
-from storage import directory
 from storage.engine import session_scope
 from storage.models import MessageLog
 
 
-def _staff_id(engine: Engine, email: str) -> int:
-    with session_scope(engine) as session:
-        member = directory.get_by_email(session=session, email=email)
-        assert member is not None and member.id is not None
-        return member.id
-
-
 async def test_a_question_asked_while_another_writer_holds_the_database_is_answered_once_it_is_free(
-    engine: Engine, conversation: Conversation, caplog: pytest.LogCaptureFixture,
+    engine: Engine, conversation: Conversation, chat_as, caplog: pytest.LogCaptureFixture,  # type: ignore[no-untyped-def]
 ) -> None:
     if conversation.no_wait_engine is None:
         pytest.skip("on PostgreSQL every turn runs in a worker thread")
     caplog.set_level("INFO")
-    question = IncomingMessage(channel=Channel.SLACK, staff_id=_staff_id(engine, "sam.okafor@example.org"),
+    question = IncomingMessage(channel=Channel.SLACK, staff_id=chat_as("sam.okafor@example.org").staff_id,
                                text="who is our data protection officer?", delivery_id="EvBusy0001")
     writer = engine.raw_connection()
     try:

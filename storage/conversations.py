@@ -13,10 +13,11 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlmodel import SQLModel
 
 from storage.models import ConversationState
+from storage.prepared import Prepared
 from storage.types import utcnow
 
 _STATE = SQLModel.metadata.tables[ConversationState.__tablename__]
-_GET = select(_STATE.c.workflow, _STATE.c.data).where(_STATE.c.staff_id == bindparam("person"))
+_GET = Prepared(select(_STATE.c.workflow, _STATE.c.data).where(_STATE.c.staff_id == bindparam("person")))
 _UPDATE = (update(_STATE).where(_STATE.c.staff_id == bindparam("person"), _STATE.c.workflow == bindparam("flow"))
            .values(data=bindparam("progress"), updated_at=bindparam("now")))
 _INSERT = insert(_STATE).values(staff_id=bindparam("person"), workflow=bindparam("flow"),
@@ -31,8 +32,11 @@ class SavedState:
 
 
 def get(*, connection: Connection, staff_id: int) -> SavedState | None:
-    row = connection.execute(_GET, {"person": staff_id}).first()
-    return None if row is None else SavedState(workflow=row.workflow, data=dict(row.data))
+    rows = _GET.rows(connection, {"person": staff_id})
+    if not rows:
+        return None
+    workflow, data = rows[0]
+    return SavedState(workflow=workflow, data=dict(data))
 
 
 def save(*, connection: Connection, staff_id: int, workflow: str, data: dict[str, Any]) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 from bot.errors import ConfigurationError
@@ -52,8 +53,9 @@ def create_no_wait_engine(engine: Engine) -> Engine | None:
     """
     if engine.dialect.name != "sqlite":
         return None
+    # One connection, kept open (used only by the event loop's thread); every turn commits or rolls back itself.
     return _sqlite_engine(engine.url.render_as_string(hide_password=False), wait_seconds=0, checkpoints=False,
-                          pool_size=1, max_overflow=0)
+                          poolclass=StaticPool, pool_reset_on_return=None)
 
 
 def checkpoint(engine: Engine) -> None:

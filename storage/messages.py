@@ -9,19 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam
 from sqlmodel import SQLModel
 
 from storage.models import Direction, MessageLog
+from storage.prepared import Prepared
 from storage.types import insert_for, utcnow
 
 _LOG = SQLModel.metadata.tables[MessageLog.__tablename__]
 
 
-# Prepared once per dialect: an insert that does nothing when the channel's delivery id is already logged.
+_COLUMNS = ("at", "channel", "direction", "kind", "staff_id", "delivery_id", "detail")
+# One for each dialect: an insert that does nothing when the channel's delivery id is already logged.
 _INSERTS = {
-    dialect: insert_for(dialect, _LOG).on_conflict_do_nothing(index_elements=["channel", "delivery_id"])
-    .returning(_LOG.c.id)
+    dialect: Prepared(insert_for(dialect, _LOG).values({name: bindparam(name) for name in _COLUMNS})
+                      .on_conflict_do_nothing(index_elements=["channel", "delivery_id"]).returning(_LOG.c.id))
     for dialect in ("sqlite", "postgresql")
 }
 
@@ -31,4 +33,4 @@ def record(*, connection: Connection, channel: str, kind: str, staff_id: int | N
     """Log a message received; False when this delivery id was logged before (the message was handled then)."""
     values = {"at": utcnow(), "channel": channel, "direction": Direction.IN.value, "kind": kind, "staff_id": staff_id,
               "delivery_id": delivery_id, "detail": detail or {}}
-    return connection.execute(_INSERTS[connection.dialect.name], values).first() is not None
+    return bool(_INSERTS[connection.dialect.name].rows(connection, values))

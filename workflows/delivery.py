@@ -207,7 +207,8 @@ def background_jobs(assistant: Assistant, messengers: Sequence[Messenger]) -> di
         return await asyncio.to_thread(checkpoint, engine)
 
     # Turns done on the event loop leave SQLite's checkpoints to this job (storage.engine.create_no_wait_engine).
-    checkpoints = {"checkpoint-database": (dt.timedelta(seconds=10), checkpoint_database)}
+    # Every second: a write-ahead log left to grow for longer makes each commit slower.
+    checkpoints = {"checkpoint-database": (dt.timedelta(seconds=1), checkpoint_database)}
     return {
         **(checkpoints if assistant.conversation.no_wait_engine is not None else {}),
         "deliver-outbox": (dt.timedelta(seconds=10), deliver),

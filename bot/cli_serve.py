@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import errno
+import gc
 import logging
 import os
 import signal
@@ -80,6 +81,17 @@ def favour_the_event_loop() -> None:
     sys.setswitchinterval(0.001)
 
 
+def keep_startup_objects_out_of_collections() -> None:
+    """Leave what start-up built (the knowledge index, the profile, the libraries) out of garbage collections.
+
+    They live as long as the process, yet Python's full collections would walk all of them (over
+    a hundred thousand objects) again and again under load: about a tenth of the CPU spent on
+    each Slack answer (benchmarks/README.md).
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def open_listener(host: str, port: int) -> socket.socket:
     """The listening socket, opened before anything else so a taken port is one clear sentence."""
     try:
@@ -100,6 +112,7 @@ async def serve(assistant: Assistant, *, listener: socket.socket, socket_mode: b
     try:
         await web.SockSite(runner, listener).start()
         async with _socket_mode(assistant, enabled=socket_mode), _background_jobs(assistant, app):
+            keep_startup_objects_out_of_collections()
             host, port = listener.getsockname()[:2]
             log.info("igbot is listening on http://%s:%s slack=%s socket_mode=%s teams=%s pid=%s", host, port,
                      assistant.settings.slack_enabled, socket_mode, assistant.settings.teams_enabled, os.getpid())

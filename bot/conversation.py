@@ -172,18 +172,24 @@ class Conversation:
         """
         if self.no_wait_engine is not None:
             try:
-                return self._handle_with(self.no_wait_engine, message)
+                return self._handle_with(self._loop_connection, message)
             except DatabaseBusy:
                 log.info("database busy: the turn moves to a thread channel=%s", message.channel)
         return await asyncio.to_thread(self.handle_now, message)
+
+    @cached_property
+    def _loop_connection(self) -> Connection:
+        """The no-wait engine's one connection, kept open for the event loop's turns."""
+        assert self.no_wait_engine is not None
+        return self.no_wait_engine.connect()
 
     def handle_now(self, message: IncomingMessage) -> list[Reply]:
         """The replies to a message; none when the channel delivered it before and it was handled then."""
         return self._handle_with(self.engine, message)
 
-    def _handle_with(self, engine: Engine, message: IncomingMessage) -> list[Reply]:
+    def _handle_with(self, bind: Engine | Connection, message: IncomingMessage) -> list[Reply]:
         try:
-            with unit_of_work(engine) as unit:
+            with unit_of_work(bind) as unit:
                 if not self._log(unit.connection, message):
                     log.info("skipped delivery=%s channel=%s already handled", message.delivery_id, message.channel)
                     return []
@@ -191,7 +197,7 @@ class Conversation:
         except CommandError as error:
             return [Reply(text=str(error))]
         except DatabaseBusy as error:
-            if engine is self.no_wait_engine:
+            if bind is not self.engine:
                 raise  # nothing was written: `handle` does the turn again where it may wait
             return self._apologise(error, message)
         except Exception as error:  # noqa: BLE001  # the one central handler: log the traceback, answer calmly

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 
 from bot import wording
-from bot.chat import Choice, ChoiceStyle, Reply
+from bot.chat import Choice, ChoiceStyle, Citation, Reply
 from bot.conversation import Conversation, Turn, start_action
 from bot.errors import CommandError
 from bot.profile import Profile
@@ -40,6 +40,8 @@ class KnowledgeAnswerer:
     profile: Profile
     index: KnowledgeIndex
     sources: SourceCatalogue
+    _by_entry: dict[str, tuple[str, tuple[Citation, ...]]] = field(default_factory=dict, init=False, repr=False,
+                                                                   compare=False)
 
     @classmethod
     def load(cls, profile: Profile) -> KnowledgeAnswerer:
@@ -69,7 +71,7 @@ class KnowledgeAnswerer:
 
     def entry_reply(self, entry: Entry, *, related: list[Entry], question: str = "",
                     notes: tuple[str, ...] = ()) -> Reply:
-        text = render_answer(entry, self._placeholders)
+        text, citations = self._rendered(entry)
         choices = [
             Choice("Helpful", f"{ACTION_PREFIX}:helpful:{entry.id}"),
             Choice("Not helpful", f"{ACTION_PREFIX}:unhelpful:{entry.id}:{question[:400]}"),
@@ -81,8 +83,15 @@ class KnowledgeAnswerer:
             if _SOMETHING_HAPPENED.search(question):
                 text = f"{wording.INCIDENT_PREFACE}\n\n{text}"
         choices += [Choice(f"Related: {other.title}", f"{ACTION_PREFIX}:show:{other.id}") for other in related[:2]]
-        citations = tuple(self.sources.cite(source.ref, source.section) for source in entry.sources)
         return Reply(title=entry.title, text=text, citations=citations, choices=tuple(choices), notes=notes)
+
+    def _rendered(self, entry: Entry) -> tuple[str, tuple[Citation, ...]]:
+        """An entry's answer with the profile's values filled in, and its citations: the same for every asker."""
+        rendered = self._by_entry.get(entry.id)
+        if rendered is None:
+            citations = tuple(self.sources.cite(source.ref, source.section) for source in entry.sources)
+            rendered = self._by_entry[entry.id] = (render_answer(entry, self._placeholders), citations)
+        return rendered
 
     def _decline(self, turn: Turn, question: str, result: Answer, notes: tuple[str, ...]) -> Reply:
         staff_id = turn.person.id if turn.person else None

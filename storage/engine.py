@@ -125,10 +125,14 @@ class UnitOfWork:
 
 
 @contextmanager
-def unit_of_work(engine: Engine) -> Iterator[UnitOfWork]:
-    """Committed when the block ends, rolled back if it raises; `DatabaseBusy` when a lock was not free."""
+def unit_of_work(bind: Engine | Connection) -> Iterator[UnitOfWork]:
+    """Committed when the block ends, rolled back if it raises; `DatabaseBusy` when a lock was not free.
+
+    `bind` is an engine, whose pool lends the unit a connection, or a connection the caller
+    keeps open (the event loop's turns on SQLite, which then skip the pool altogether).
+    """
     try:
-        with engine.begin() as connection:
+        with _transaction(bind) as connection:
             unit = UnitOfWork(connection)
             try:
                 yield unit
@@ -139,6 +143,16 @@ def unit_of_work(engine: Engine) -> Iterator[UnitOfWork]:
         if _is_locked(error):
             raise DatabaseBusy() from error
         raise
+
+
+@contextmanager
+def _transaction(bind: Engine | Connection) -> Iterator[Connection]:
+    if isinstance(bind, Connection):
+        with bind.begin():
+            yield bind
+    else:
+        with bind.begin() as connection:
+            yield connection
 
 
 def _is_locked(error: OperationalError) -> bool:

@@ -69,8 +69,9 @@ class _Compiled:
         ]
 
     def parameters(self, values: Mapping[str, Any]) -> list[Any] | dict[str, Any]:
-        converted = [(name, values[name] if process is None else process(values[name])) for name, process in self.binds]
-        return [value for _, value in converted] if self.positional else dict(converted)
+        if self.positional:
+            return [values[name] if process is None else process(values[name]) for name, process in self.binds]
+        return {name: values[name] if process is None else process(values[name]) for name, process in self.binds}
 
     def converted(self, row: Sequence[Any]) -> tuple[Any, ...]:
         return tuple(value if process is None else process(value) for value, process in zip(row, self.results))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -56,7 +57,7 @@ class TreeWorkflow:
     def name(self) -> str:
         return self.tree.id
 
-    @property
+    @cached_property
     def triggers(self) -> tuple[str, ...]:
         return (self.tree.title.lower().rstrip("?"), self.tree.title.lower(), *TRIGGERS.get(self.tree.id, ()))
 

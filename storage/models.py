@@ -74,10 +74,10 @@ class MessageLog(SQLModel, table=True):
     __table_args__ = (Index("ix_message_log_delivery", "channel", "delivery_id", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
-    at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     channel: str = Field(max_length=20)
     direction: str = Field(max_length=3)
-    staff_id: int | None = Field(default=None, foreign_key="staff_member.id", index=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff_member.id")
     kind: str = Field(max_length=40)
     delivery_id: str | None = Field(default=None, max_length=100)
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -50,8 +50,8 @@ def _web_api_logger() -> logging.Logger:
 
 def build_bolt_app(channel: SlackChannel, *, socket_mode: bool = False) -> AsyncApp:
     settings = channel.assistant.settings
-    # `SlackEndpoint` checks every HTTP request's signature once, before bolt sees it, and hands
-    # bolt the body it has parsed; over Socket Mode there is no signature to check.
+    # `SlackEndpoint` checks every HTTP request's signature, once, before bolt sees it; over
+    # Socket Mode there is no signature to check.
     app = AsyncApp(
         client=channel.client,
         signing_secret=None if socket_mode else settings.slack_signing_secret,

@@ -1,5 +1,5 @@
 """The message log loses its indexes on `at` and `staff_id`: nothing looks rows up by them, and
-each cost every message two more pages written.
+between them they cost every message two more pages written.
 
 Revision ID: 0008
 Revises: 0007

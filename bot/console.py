@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from bot import wording
 from bot.chat import Channel, Choice, IncomingMessage, Reply
 from bot.conversation import Conversation
 
@@ -73,6 +74,7 @@ def run(chat: ConsoleChat, lines: TextIO, *, interactive: bool) -> None:
     """Read one message a line until the input ends; in a terminal, show a prompt."""
     if interactive:
         chat.say("help")
+        chat.output.write(wording.CONSOLE_LEAVING + "\n\n")
     while True:
         if interactive:
             chat.output.write("you> ")

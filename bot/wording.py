@@ -18,6 +18,8 @@ HELP_FOOTER = (
     "For anything I can't help with, email {dp_email}."
 )
 
+CONSOLE_LEAVING = "(Ctrl-D or Ctrl-C leaves this chat. Anything in progress is kept for next time.)"
+
 CANCELLED = "OK, I've stopped that. Nothing more will be sent. Ask me anything, or type *help*."
 
 NOTHING_TO_CANCEL = "There's nothing in progress to cancel. Ask me anything, or type *help*."

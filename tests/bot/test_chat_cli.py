@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -10,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from bot import wording
+from bot.console import ConsoleChat, run
+from bot.conversation import Conversation
 from workflows.trees import Outcome, Question, load_all
 
 IGBOT = [sys.executable, "-m", "bot.cli"]
@@ -111,3 +115,15 @@ def test_profile_check_warns_about_the_overdue_policy(tmp_path: Path) -> None:
     result = igbot(tmp_path, "profile", "check")
     assert result.returncode == 0
     assert "DQ402" in result.stdout and "overdue" in result.stdout
+
+
+def test_the_interactive_chat_greets_says_how_to_leave_then_answers(  # type: ignore[no-untyped-def]  # chat_as: a factory
+        conversation: Conversation, chat_as) -> None:
+    output = io.StringIO()
+    chat = ConsoleChat(conversation=conversation, staff_id=chat_as("sam.okafor@example.org").staff_id, output=output)
+    run(chat, io.StringIO("who is our data protection officer\n"), interactive=True)
+    before_prompt, after_prompt = output.getvalue().split("you> ", 1)
+    assert before_prompt.startswith("igbot\nHello Sam Okafor.")
+    assert before_prompt.rstrip().endswith(wording.CONSOLE_LEAVING)
+    assert after_prompt.startswith("The Data Protection Officer (DPO)")
+    assert after_prompt.endswith("you> ")  # the prompt again, until the input ends

@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from storage import audit, conversations, directory, messages
@@ -82,6 +83,15 @@ def test_a_delivery_is_logged_once_per_channel(engine: Engine) -> None:
     with unit_of_work(engine) as unit:
         assert all(messages.record(connection=unit.connection, channel="console", kind="text", staff_id=None)
                    for _ in range(3)), "messages without a delivery id are all logged"
+
+
+def test_a_log_row_for_someone_not_in_the_directory_is_refused_and_nothing_is_written(engine: Engine) -> None:
+    with pytest.raises(IntegrityError), unit_of_work(engine) as unit:
+        messages.record(connection=unit.connection, channel="slack", kind="text", staff_id=999_999,
+                        delivery_id="EvNobody01")
+    with session_scope(engine) as session:
+        assert session.exec(select(MessageLog).where(MessageLog.delivery_id == "EvNobody01")).first() is None
+    assert _log_delivery(engine, "EvNobody01") is True, "the refused delivery was never taken as handled"
 
 
 def test_deliveries_racing_on_several_replicas_are_logged_once(engine: Engine) -> None:

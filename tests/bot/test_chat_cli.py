@@ -1,4 +1,5 @@
-"""`igbot chat` and friends as a person meets them in a shell: real processes, real files."""
+"""`igbot chat` and friends as a person meets them in a shell: real processes and real files, and the
+interactive terminal session."""
 
 from __future__ import annotations
 

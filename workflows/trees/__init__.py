@@ -10,7 +10,6 @@ from workflows.trees.check import Problem, check_shipped_trees, check_tree, chec
 from workflows.trees.loading import load_all, load_tree, parse_tree
 from workflows.trees.model import (
     AnsweredQuestion,
-    Citation,
     DecisionTree,
     InvalidAnswer,
     Option,
@@ -25,7 +24,6 @@ from workflows.trees.render import render_outcome, render_question, render_text
 
 __all__ = [
     "AnsweredQuestion",
-    "Citation",
     "DecisionTree",
     "InvalidAnswer",
     "Option",

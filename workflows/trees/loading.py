@@ -14,7 +14,8 @@ from typing import Any
 
 import yaml
 
-from workflows.trees.model import Citation, DecisionTree, Option, Outcome, Question, TreeError, Verdict
+from knowledge.entries import Source
+from workflows.trees.model import DecisionTree, Option, Outcome, Question, TreeError, Verdict
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -209,14 +210,14 @@ def _verdict(fields: _Fields) -> Verdict:
         raise fields.error("verdict", f"{value!r} is not a verdict (one of: {known})") from None
 
 
-def _citation(data: object, source: str, where: str) -> Citation:
+def _citation(data: object, source: str, where: str) -> Source:
     fields = _Fields(data, source=source, where=where, allowed=_CITATION_FIELDS)
     section = fields.data.get("section")
     if isinstance(section, int) and not isinstance(section, bool):
         section = str(section)  # "section: 6" means the sixth one; keep it as text
     if section is not None and not isinstance(section, str):
         raise fields.error("section", f"expected text, got {_kind(section)}")
-    return Citation(ref=fields.text("ref"), section=section)
+    return Source(ref=fields.text("ref"), section=section)
 
 
 def tree_files(directory: Path = DATA_DIR) -> list[Path]:

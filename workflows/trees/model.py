@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from knowledge.entries import Source
+
 
 class Verdict(StrEnum):
     """What an outcome tells the person to do."""
@@ -53,14 +55,6 @@ class InvalidAnswer(ValueError):
 
 
 @dataclass(frozen=True)
-class Citation:
-    """Where a reason comes from: a policy number or a key of the sources catalogue."""
-
-    ref: str
-    section: str | None = None
-
-
-@dataclass(frozen=True)
 class Option:
     """One choice offered by a question. Exactly one of ``next`` and ``outcome`` is set
     in a well-formed tree (``check.py`` reports any option that breaks this)."""
@@ -89,7 +83,7 @@ class Outcome:
     headline: str
     reasons: tuple[str, ...]
     conditions: tuple[str, ...] = ()
-    citations: tuple[Citation, ...] = ()
+    citations: tuple[Source, ...] = ()  # where the reasons come from, as knowledge entries cite
     next_flow: str | None = None
 
 

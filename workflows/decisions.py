@@ -22,7 +22,7 @@ from storage import audit, conversations, decisions
 from storage.decisions import SharingDecision
 from workflows.trees import DecisionTree, InvalidAnswer, Outcome, Question, TreeError, Verdict, load_all
 from workflows.trees.model import back
-from workflows.trees.render import render_outcome, render_question
+from workflows.trees.render import MissingProfileValue, render_tree
 
 ACTION_PREFIX = "decision"
 
@@ -84,9 +84,8 @@ class TreeWorkflow:
         node = self.tree.step(answers)
         if isinstance(node, Outcome):
             return Step(self._conclude(turn, tuple(answers), node), None)
-        question = render_question(node, turn.profile.placeholders())
-        text = f"*{question.text}*" + (f"\n{question.help}" if question.help else "")
-        choices = [Choice(option.label, f"{self.name}:answer:{option.id}") for option in question.options]
+        text = f"*{node.text}*" + (f"\n{node.help}" if node.help else "")
+        choices = [Choice(option.label, f"{self.name}:answer:{option.id}") for option in node.options]
         if answers:
             choices.append(Choice("Back", f"{self.name}:back"))
         replies = [Reply(title=self.tree.title if not answers else None, text=text, choices=tuple(choices),
@@ -122,20 +121,19 @@ class TreeWorkflow:
         return [self.outcome_reply(turn, decision, outcome)]
 
     def outcome_reply(self, turn: Turn, decision: SharingDecision, outcome: Outcome) -> Reply:
-        shown = render_outcome(outcome, turn.profile.placeholders())
-        parts = [f"*{VERDICT_LABELS[shown.verdict]}.* {shown.headline}"]
-        if shown.reasons:
-            parts.append("*Why*\n" + "\n".join(f"- {reason}" for reason in shown.reasons))
-        if shown.conditions:
-            parts.append("*Before you go ahead*\n" + "\n".join(f"- {condition}" for condition in shown.conditions))
+        parts = [f"*{VERDICT_LABELS[outcome.verdict]}.* {outcome.headline}"]
+        if outcome.reasons:
+            parts.append("*Why*\n" + "\n".join(f"- {reason}" for reason in outcome.reasons))
+        if outcome.conditions:
+            parts.append("*Before you go ahead*\n" + "\n".join(f"- {condition}" for condition in outcome.conditions))
         choices = [
             Choice("Back", f"{ACTION_PREFIX}:back:{decision.id}"),
             Choice("Start over", start_action(self.name)),
             Choice("Send me a copy", f"{ACTION_PREFIX}:copy:{decision.id}"),
         ]
-        if shown.next_flow:
-            choices.insert(0, Choice("Report an incident", start_action(shown.next_flow), ChoiceStyle.PRIMARY))
-        citations = tuple(self.sources.cite(citation.ref, citation.section) for citation in shown.citations)
+        if outcome.next_flow:
+            choices.insert(0, Choice("Report an incident", start_action(outcome.next_flow), ChoiceStyle.PRIMARY))
+        citations = tuple(self.sources.cite(citation.ref, citation.section) for citation in outcome.citations)
         note = f"I've recorded this decision as {decision.reference}."
         return Reply(title=self.tree.title, text="\n\n".join(parts), citations=citations, choices=tuple(choices),
                      notes=(note,))
@@ -151,7 +149,7 @@ class TreeWorkflow:
         if decision.tree_version == self.tree.version:
             trail = self.tree.trail(decision.answers)
             lines += [f"- {step.question.text} — {step.option.label}" for step in trail]
-            outcome = render_outcome(self.tree.outcomes[decision.outcome_id], turn.profile.placeholders())
+            outcome = self.tree.outcomes[decision.outcome_id]
             lines.append(f"*Outcome*: {VERDICT_LABELS[outcome.verdict]}. {outcome.headline}")
         else:
             lines.append(f"- answers {', '.join(decision.answers)}; outcome {decision.outcome_id}")
@@ -197,9 +195,10 @@ class DecisionActions:
 
 def install(conversation: Conversation) -> None:
     sources = SourceCatalogue.load(conversation.profile)
+    values = conversation.profile.placeholders()
     try:
-        trees = load_all()
-    except TreeError as error:
+        trees = {tree_id: render_tree(tree, values) for tree_id, tree in load_all().items()}
+    except (TreeError, MissingProfileValue) as error:
         raise ConfigurationError(f"A decision tree cannot be loaded: {error}") from None
     workflows = {tree_id: TreeWorkflow(tree=tree, sources=sources) for tree_id, tree in trees.items()}
     for workflow in workflows.values():

@@ -114,3 +114,14 @@ def test_starting_a_check_again_carries_on_where_it_was(chat_as) -> None:  # typ
     [second] = sam.say("1")
     [again] = sam.say(action=start_action("can-i-share"))
     assert again.text == second.text and not again.notes
+
+
+def test_the_organisations_name_is_filled_in_wherever_a_check_shows_or_reads_an_option(chat_as) -> None:  # type: ignore[no-untyped-def]
+    sam = chat_as("sam.okafor@example.org")
+    [question] = sam.say("device check")
+    assert question.choices[0].label == "A laptop, phone or tablet We Are With You gave me"
+    [again] = sam.say("bananas")
+    assert "We Are With You gave me" in again.notes[0] and "{" not in again.notes[0]
+    [after] = sam.say("A laptop, phone or tablet We Are With You gave me")
+    assert "isn't one of the choices" not in " ".join(after.notes), "the label as shown is accepted when typed"
+    assert after.text != question.text

@@ -7,7 +7,7 @@ import pytest
 from bot.profile import load_profile
 from bot.settings import EXAMPLE_PROFILE
 
-from workflows.trees import load_all, render_outcome, render_question, render_text
+from workflows.trees import load_all, render_text, render_tree
 from workflows.trees.render import PLACEHOLDERS, MissingProfileValue
 
 @pytest.fixture(scope="module")
@@ -22,9 +22,7 @@ def test_every_placeholder_gets_a_value_from_the_example_profile(values: dict[st
 
 
 def test_an_outcome_is_shown_with_the_organisations_names(values: dict[str, str]) -> None:
-    deceased = load_all()["can-i-share"].outcomes["deceased-ask-cg"]
-
-    shown = render_outcome(deceased, values)
+    shown = render_tree(load_all()["can-i-share"], values).outcomes["deceased-ask-cg"]
 
     assert shown.headline == (
         "Ask the Caldicott Guardian (Paul Hughes) or the IG team at data.protection@wearewithyou.org.uk "
@@ -34,11 +32,20 @@ def test_an_outcome_is_shown_with_the_organisations_names(values: dict[str, str]
 
 
 def test_a_question_is_shown_with_the_organisations_names(values: dict[str, str]) -> None:
-    what = load_all()["device-or-app"].questions["what"]
-
-    shown = render_question(what, values)
+    shown = render_tree(load_all()["device-or-app"], values).questions["what"]
 
     assert shown.options[0].label == "A laptop, phone or tablet We Are With You gave me"
+
+
+def test_no_placeholder_is_left_anywhere_in_a_shipped_tree(values: dict[str, str]) -> None:
+    for tree in load_all().values():
+        shown = render_tree(tree, values)
+        texts = [shown.title, shown.description]
+        for question in shown.questions.values():
+            texts += [question.text, question.help or "", *(option.label for option in question.options)]
+        for outcome in shown.outcomes.values():
+            texts += [outcome.headline, *outcome.reasons, *outcome.conditions]
+        assert not [text for text in texts if "{" in text], tree.id
 
 
 def test_text_without_placeholders_is_unchanged() -> None:

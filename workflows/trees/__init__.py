@@ -20,7 +20,7 @@ from workflows.trees.model import (
     back,
     start_over,
 )
-from workflows.trees.render import render_outcome, render_question, render_text
+from workflows.trees.render import render_text, render_tree
 
 __all__ = [
     "AnsweredQuestion",
@@ -40,8 +40,7 @@ __all__ = [
     "load_all",
     "load_tree",
     "parse_tree",
-    "render_outcome",
-    "render_question",
     "render_text",
+    "render_tree",
     "start_over",
 ]

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 
-from workflows.trees.model import Outcome, Question
+from workflows.trees.model import DecisionTree
 
 PLACEHOLDERS: frozenset[str] = frozenset(
     {
@@ -49,29 +49,26 @@ def render_text(text: str, profile_values: Mapping[str, str]) -> str:
     return PLACEHOLDER_PATTERN.sub(value, text)
 
 
-def render_question(question: Question, profile_values: Mapping[str, str]) -> Question:
-    """The question as the person should see it."""
+def render_tree(tree: DecisionTree, profile_values: Mapping[str, str]) -> DecisionTree:
+    """The tree as staff should see it: every question, option and outcome with the names filled in.
+
+    Done once, when the trees are installed, so that what a person is shown, what they may type
+    back and what a copy of the decision says all read the same.
+    """
 
     def fill(text: str) -> str:
         return render_text(text, profile_values)
 
-    return replace(
-        question,
-        text=fill(question.text),
-        help=fill(question.help) if question.help is not None else None,
-        options=tuple(replace(option, label=fill(option.label)) for option in question.options),
-    )
-
-
-def render_outcome(outcome: Outcome, profile_values: Mapping[str, str]) -> Outcome:
-    """The outcome as the person should see it."""
-
-    def fill(text: str) -> str:
-        return render_text(text, profile_values)
-
-    return replace(
-        outcome,
-        headline=fill(outcome.headline),
-        reasons=tuple(fill(reason) for reason in outcome.reasons),
-        conditions=tuple(fill(condition) for condition in outcome.conditions),
-    )
+    questions = {
+        key: replace(question, text=fill(question.text),
+                     help=fill(question.help) if question.help is not None else None,
+                     options=tuple(replace(option, label=fill(option.label)) for option in question.options))
+        for key, question in tree.questions.items()
+    }
+    outcomes = {
+        key: replace(outcome, headline=fill(outcome.headline), reasons=tuple(fill(reason) for reason in outcome.reasons),
+                     conditions=tuple(fill(condition) for condition in outcome.conditions))
+        for key, outcome in tree.outcomes.items()
+    }
+    return replace(tree, title=fill(tree.title), description=fill(tree.description), questions=questions,
+                   outcomes=outcomes)

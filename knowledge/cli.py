@@ -92,10 +92,7 @@ def _check(arguments: argparse.Namespace) -> int:
 def _gaps(arguments: argparse.Namespace) -> int:
     from bot.app import open_database
 
-    settings = load_settings()
-    profile = load_profile(settings.profile_path)
-    with session_scope(open_database(settings)) as session:
-        curation.purge_older_than(session=session, days=profile.retention.declined_questions_days)
+    with session_scope(open_database(load_settings())) as session:
         gaps = curation.get_gaps(session=session)
     if arguments.json:
         for gap in gaps:

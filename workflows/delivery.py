@@ -1,4 +1,4 @@
-"""Delivering the outbox, and the scheduled jobs that fill it.
+"""Delivering the outbox, the scheduled jobs that fill it, and the daily purge of kept questions.
 
 The delivery worker claims due messages (several replicas can run it on PostgreSQL: claimed
 rows are skipped by the others), sends each through the registered Messengers, and records
@@ -25,7 +25,7 @@ from bot.chat import Reply
 from bot.delivery import Messenger
 from bot.errors import log_unexpected
 from bot.profile import Profile
-from storage import directory, outbox
+from storage import curation, directory, outbox
 from storage.engine import checkpoint, session_scope
 from storage.models import IG_ROLES, StaffMember
 from storage.types import utcnow
@@ -175,6 +175,12 @@ def queue_draft_reminders(*, engine: Engine, profile: Profile, now: dt.datetime)
         return reminders.queue_draft_reminders(session=session, profile=profile, now=now)
 
 
+def purge_curation(*, engine: Engine, profile: Profile, now: dt.datetime) -> int:
+    """Delete kept questions past the profile's retention, whether or not anyone looks at them."""
+    with session_scope(engine) as session:
+        return curation.purge_older_than(session=session, days=profile.retention.declined_questions_days, now=now)
+
+
 async def run_job(name: str, job: Job, now: dt.datetime) -> bool:
     """Run one job once; its failure is logged (its session has rolled back) and does not stop the others."""
     try:
@@ -203,6 +209,9 @@ def background_jobs(assistant: Assistant, messengers: Sequence[Messenger]) -> di
     async def draft_reminders(now: dt.datetime) -> object:
         return await asyncio.to_thread(lambda: queue_draft_reminders(engine=engine, profile=profile, now=now))
 
+    async def purge_kept_questions(now: dt.datetime) -> object:
+        return await asyncio.to_thread(lambda: purge_curation(engine=engine, profile=profile, now=now))
+
     async def checkpoint_database(now: dt.datetime) -> object:
         return await asyncio.to_thread(checkpoint, engine)
 
@@ -214,6 +223,7 @@ def background_jobs(assistant: Assistant, messengers: Sequence[Messenger]) -> di
         "deliver-outbox": (dt.timedelta(seconds=10), deliver),
         "incident-deadline-reminders": (dt.timedelta(minutes=1), deadline_reminders),
         "incident-draft-reminders": (dt.timedelta(minutes=5), draft_reminders),
+        "purge-curation": (dt.timedelta(days=1), purge_kept_questions),
     }
 
 

@@ -1,6 +1,8 @@
 """Questions answered in conversation: cited answers, honest declines, and the curation loop."""
 
+import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -92,9 +94,10 @@ def test_related_entries_can_be_opened(chat_as) -> None:  # type: ignore[no-unty
     assert opened.citations
 
 
-def _igbot(*arguments: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def _igbot(*arguments: str, cwd: Path | None = None,
+           env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "bot.cli", *arguments], capture_output=True, text=True,
-                          cwd=cwd, timeout=120)
+                          cwd=cwd, timeout=120, env={**os.environ, **(env or {})})
 
 
 def test_ask_prints_one_json_object(tmp_path: Path) -> None:
@@ -118,3 +121,15 @@ def test_kb_check_passes_the_shipped_content() -> None:
     result = _igbot("kb", "check")
     assert result.returncode == 0, result.stdout
     assert "0 error(s)" in result.stdout
+
+
+def test_kb_gaps_lists_old_questions_without_deleting_them(engine: Engine, database_url: str, tmp_path: Path) -> None:
+    with session_scope(engine) as session:
+        item = curation.create(session=session, signal=Signal.DECLINED, question="where do I park?")
+        item.at = item.at - dt.timedelta(days=5 * 365)
+        session.add(item)
+    result = _igbot("kb", "gaps", "--json", env={"DATABASE_URL": database_url, "IGBOT_HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["question"] for line in result.stdout.splitlines()] == ["where do I park?"]
+    with session_scope(engine) as session:
+        assert [item.question for item in session.exec(select(CurationItem))] == ["where do I park?"]

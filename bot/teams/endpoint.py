@@ -48,7 +48,6 @@ class TeamsBot:
     validator: TokenValidator | None
     app_id: str | None = None
     tenant_id: str | None = None
-    allow_anonymous: bool = False
     ig_channel: str | None = None
     adapter: CloudAdapter = field(init=False)
 
@@ -85,7 +84,8 @@ class TeamsBot:
         return web.Response(status=200)
 
     async def _authenticate(self, authorization: str | None) -> VerifiedToken | None:
-        if self.validator is None or (not authorization and self.allow_anonymous):
+        """Every request's token is checked; only a bot with no app id (local testing) has no validator."""
+        if self.validator is None:
             return None
         return await self.validator.validate(authorization)
 

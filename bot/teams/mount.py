@@ -55,6 +55,10 @@ def mount_teams(app: web.Application, assistant: Assistant) -> None:
 
 
 def check_settings(settings: Settings) -> None:
+    """Refuse settings that would leave /api/messages open, or unable to answer, before anything is served."""
+    if settings.teams_allow_anonymous and settings.teams_app_id:
+        raise ConfigurationError("TEAMS_ALLOW_ANONYMOUS must not be set when TEAMS_APP_ID is "
+                                 "(anonymous requests are for local testing without an app).")
     if settings.teams_app_id and not settings.teams_app_password:
         raise ConfigurationError("TEAMS_APP_PASSWORD must be set when TEAMS_APP_ID is (the client secret of the app).")
     if settings.teams_app_id and not settings.teams_tenant_id:
@@ -74,7 +78,7 @@ def build_teams_bot(assistant: Assistant, http: HttpClient) -> TeamsBot:
                              token_url=token_url)
     return TeamsBot(conversation=assistant.conversation, engine=assistant.engine, outbound=outbound,
                     validator=validator, app_id=settings.teams_app_id, tenant_id=settings.teams_tenant_id,
-                    allow_anonymous=settings.teams_allow_anonymous, ig_channel=settings.teams_ig_channel)
+                    ig_channel=settings.teams_ig_channel)
 
 
 def metadata_urls(settings: Settings) -> tuple[str, ...]:

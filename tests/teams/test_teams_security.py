@@ -5,10 +5,22 @@ from __future__ import annotations
 import json
 import logging
 
+from pathlib import Path
+
+import aiohttp
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from sqlalchemy import Engine
 from teams_fakes import SIGNED, FakeConnector, Igbot, StartIgbot, TeamsUser, bot_framework_token
 
+from bot.app import Assistant
+from bot.conversation import Conversation
 from bot.errors import ConfigurationError
+from bot.profile import Profile
+from bot.settings import load_settings
+from bot.teams.auth import HttpClient
+from bot.teams.mount import MESSAGES_PATH, build_teams_bot
 
 
 def _bad_tokens(service_url: str) -> dict[str, object]:
@@ -76,6 +88,37 @@ async def test_anonymous_requests_are_refused_unless_allowed_for_local_testing(
     [greeting] = await connector.wait_for(1)
     assert "Hello Sam Okafor" in greeting.text
     assert greeting.authorization is None, "anonymous mode sends no token to the connector"
+
+
+async def test_anonymous_requests_cannot_be_allowed_alongside_an_app_id(
+    start_igbot: StartIgbot, signed_in_env: dict[str, str]
+) -> None:
+    with pytest.raises(ConfigurationError,
+                       match="TEAMS_ALLOW_ANONYMOUS must not be set when TEAMS_APP_ID is") as refused:
+        await start_igbot({**signed_in_env, "TEAMS_ALLOW_ANONYMOUS": "true"})
+    assert str(refused.value).count(".") == 1, "one sentence"
+
+
+async def test_a_bot_with_an_app_id_checks_every_token_even_if_anonymous_requests_were_allowed(
+    signed_in_env: dict[str, str], connector: FakeConnector, sam: TeamsUser, engine: Engine, profile: Profile,
+    conversation: Conversation, tmp_path: Path,
+) -> None:
+    settings = load_settings({"IGBOT_HOME": str(tmp_path), **signed_in_env, "TEAMS_ALLOW_ANONYMOUS": "true"})
+    assistant = Assistant(settings=settings, profile=profile, engine=engine, conversation=conversation)
+    outbound = HttpClient()
+    app = web.Application()
+    app.router.add_post(MESSAGES_PATH, build_teams_bot(assistant, outbound).messages)
+    server = TestServer(app)
+    await server.start_server()
+    try:
+        async with aiohttp.ClientSession() as http:
+            status, _ = await Igbot(server=server, http=http).post(sam.says(connector.url, "hello"), token=None)
+    finally:
+        await server.close()
+        await outbound.close()
+
+    assert status == 401
+    assert connector.sent == [] and connector.token_requests == [], "no reply, and igbot's own token never left"
 
 
 @pytest.mark.parametrize(

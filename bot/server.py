@@ -42,7 +42,8 @@ def channel_messengers(app: web.Application) -> list[Messenger]:
     from bot.teams.mount import teams_messenger
 
     settings = app[ASSISTANT].settings
-    messengers: list[Messenger] = [SlackMessenger.from_settings(settings)] if settings.slack_enabled else []
+    # Sending needs only the bot token: over Socket Mode there is no signing secret.
+    messengers: list[Messenger] = [SlackMessenger.from_settings(settings)] if settings.slack_bot_token else []
     teams = teams_messenger(app)
     if teams is not None:
         messengers.append(teams)

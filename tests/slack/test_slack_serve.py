@@ -121,6 +121,31 @@ async def test_socket_mode_answers_over_the_websocket_without_a_public_url(
             assistant.engine.dispose()
 
 
+async def test_over_socket_mode_the_outbox_still_reaches_slack(
+    slack_api: FakeSlackApi, database_url: str, tmp_path: Path
+) -> None:
+    from bot.chat import Reply
+    from storage import outbox
+    from storage.engine import session_scope
+
+    environment = {"SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_APP_TOKEN": "xapp-test-token",
+                   "SLACK_API_URL": slack_api.api_url, "SLACK_IG_CHANNEL": "C0IGTEAM"}
+    assistant = make_assistant(database_url, tmp_path, environment)
+    with session_scope(assistant.engine) as session:
+        outbox.enqueue(session=session, dedup_key="notice-socket-1", to_ig_team=True,
+                       replies=[Reply(title="New incident IG-2026-0002", text="Waiting for triage.")])
+    stop = asyncio.Event()
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        serving = asyncio.ensure_future(serve(assistant, listener=listener, socket_mode=True, stop=stop))
+        try:
+            [notice] = await slack_api.wait_for("chat.postMessage", timeout=30)
+            assert notice.params["channel"] == "C0IGTEAM" and "IG-2026-0002" in notice.text
+        finally:
+            stop.set()
+            await asyncio.wait_for(serving, 30)
+            assistant.engine.dispose()
+
+
 async def test_igbot_serve_delivers_the_outbox_to_the_ig_team_channel(slack_api: FakeSlackApi, tmp_path: Path) -> None:
     from bot.app import open_database
     from bot.chat import Reply

@@ -114,8 +114,8 @@ async def _send(parcel: Parcel, messengers: Sequence[Messenger]) -> Attempt:
         for member in parcel.ig_team:
             reached_anyone |= await _send_to_person(member, parcel.replies, messengers, delivered)
         return Attempt(delivered, None if reached_anyone else "nobody in the IG team can be reached")
-    except Exception as error:  # a Messenger raises on a failure worth retrying; the type is its platform's
-        log.warning("delivery failed message_id=%s error=%s", parcel.message_id, type(error).__name__)
+    except Exception as error:  # one bad message must not stop the batch; logged with its traceback, then retried
+        log_unexpected(error, context=f"message_id={parcel.message_id}")
         return Attempt(delivered, type(error).__name__)
 
 

@@ -138,6 +138,37 @@ async def test_a_message_nobody_can_receive_fails_after_the_last_attempt(engine:
     assert (message.status, message.attempts, message.last_error) == ("failed", 8, "no channel reaches this person")
 
 
+@dataclass
+class BuggyPlatform(FakePlatform):
+    """A platform whose code has a bug when it renders one person's message."""
+
+    buggy_for: str = ""
+
+    async def send(self, *, staff: StaffMember, replies: list[Reply]) -> bool:
+        if staff.email == self.buggy_for:
+            raise TypeError("a bug in rendering")
+        return await super().send(staff=staff, replies=replies)
+
+
+async def test_a_bug_while_sending_is_logged_with_its_traceback_and_the_batch_goes_on(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    harriet = "harriet.osei@example.org"
+    with session_scope(engine) as session:
+        for email in (SAM, harriet):
+            person = directory.get_by_email(session=session, email=email)
+            assert person is not None
+            outbox.enqueue(session=session, dedup_key=f"nudge:{email}", staff_id=person.id, replies=[Reply(text="Hi")])
+    slack = BuggyPlatform(reachable={SAM, harriet}, buggy_for=SAM)
+    assert await delivery.deliver_due(engine=engine, messengers=[slack], now=NOW) == \
+        delivery.DeliveryRun(sent=1, retrying=1)
+    assert [who for who, _ in slack.sent] == ["Harriet Osei"]
+    broken = _message(engine, f"nudge:{SAM}")
+    assert (broken.status, broken.last_error) == ("pending", "TypeError")
+    assert f"message_id={broken.id}" in caplog.text and "Traceback" in caplog.text
+    assert "a bug in rendering" in caplog.text
+
+
 def test_the_same_message_is_never_queued_twice(engine: Engine) -> None:
     with session_scope(engine) as session:
         assert outbox.enqueue(session=session, dedup_key="reminder:x", to_ig_team=True, replies=[Reply(text="a")])

@@ -118,6 +118,32 @@ def test_children_are_never_graded_below_the_minimum(engine, profile, staff) -> 
                          reason="Recipient deleted it", profile=profile, now=NOW)
 
 
+def test_the_grade_cannot_be_changed_once_the_ico_decision_is_made(chat_as, engine, profile, staff) -> None:  # type: ignore[no-untyped-def]
+    not_reportable, notified = _report(engine, profile, staff), _report(engine, profile, staff)
+    harriet = chat_as(HARRIET)
+    harriet.say(f"confirm {not_reportable}")
+    harriet.say(f"confirm {notified}")
+    assert "recorded as not reportable" in harriet.text(f"not reportable {not_reportable} Recipient deleted it")
+    assert "marked as notified" in harriet.text(f"notified {notified} ICO case 00123")
+    for reference, status in ((not_reportable, "not reportable"), (notified, "notified to the ICO")):
+        refusal = (f"{reference} is already {status}, so its grade can no longer be changed: the decision was made "
+                   f"on that grade. If something has come to light since, add it with *add to {reference}* so the "
+                   "register shows it.")
+        assert harriet.text(f"regrade {reference}") == refusal
+        assert harriet.text(action=f"incident:regrade:{reference}") == refusal
+        [record] = harriet.say(f"show {reference}")
+        assert [choice.label for choice in record.choices] == ["Close"]
+        with session_scope(engine) as session, pytest.raises(register.CommandError) as refused:
+            incident = incidents.get_by_reference(session=session, reference=reference)
+            register.regrade(session=session, actor=staff(HARRIET), incident=incident, grade=Grade(4, 4),
+                             reason="The recipient shared it", profile=profile, now=NOW)
+        assert str(refused.value) == refusal
+    stored = [_incident(engine, reference) for reference in (not_reportable, notified)]
+    assert [(i.status, i.likelihood, i.severity, i.outcome) for i in stored] == [
+        ("not_reportable", 3, 2, "ico"), ("notified", 3, 2, "ico")]
+    assert "incident.regraded" not in _audit_actions(engine)
+
+
 def test_not_reportable_needs_a_reason_and_closing_needs_lessons(chat_as, engine, profile, staff) -> None:  # type: ignore[no-untyped-def]
     reference = _report(engine, profile, staff)
     harriet = chat_as(HARRIET)

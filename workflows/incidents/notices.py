@@ -139,7 +139,8 @@ def ig_choices(incident: Incident) -> tuple[Choice, ...]:
     choices = []
     if status is IncidentStatus.REPORTED:
         choices.append(Choice(wording.CONFIRM_GRADE, f"incident:confirm:{reference}", ChoiceStyle.PRIMARY))
-    choices.append(Choice(wording.CHANGE_GRADE, f"incident:regrade:{reference}"))
+    if incident.is_open:
+        choices.append(Choice(wording.CHANGE_GRADE, f"incident:regrade:{reference}"))
     if status is IncidentStatus.TRIAGED:
         choices.append(Choice(wording.MARK_NOTIFIED, f"incident:notified:{reference}"))
         choices.append(Choice(wording.MARK_NOT_REPORTABLE, f"incident:not_reportable:{reference}"))

@@ -169,6 +169,9 @@ def check(*, task: str, actor: StaffMember, incident: Incident) -> None:
     status = IncidentStatus(incident.status)
     if status is IncidentStatus.CLOSED:
         raise CommandError(wording.ALREADY_CLOSED.format(reference=reference))
+    if task == "regrade" and not incident.is_open:  # the ICO decision rests on the grade it was made on
+        raise CommandError(wording.GRADE_ALREADY_DECIDED.format(reference=reference,
+                                                                status=notices.status_text(incident)))
     if task in ("notified", "not_reportable") and status is IncidentStatus.REPORTED:
         raise CommandError(wording.NEEDS_TRIAGE.format(reference=reference))
     already = (task == "notified" and status is IncidentStatus.NOTIFIED) or (

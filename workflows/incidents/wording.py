@@ -123,6 +123,10 @@ NEEDS_TRIAGE = "{reference} hasn't been triaged yet: confirm or change its grade
 ALREADY_CLOSED = "{reference} is closed, so it can't be changed."
 CANNOT_CLOSE_YET = "{reference} can be closed once it's marked notified or not reportable."
 ALREADY_DECIDED = "{reference} is already {status}."
+GRADE_ALREADY_DECIDED = (
+    "{reference} is already {status}, so its grade can no longer be changed: the decision was made on that grade. "
+    "If something has come to light since, add it with *add to {reference}* so the register shows it."
+)
 BELOW_VULNERABLE_MINIMUM = (
     "{reference} involves children or vulnerable adults, so it is graded at least {minimum} on both scales."
 )

@@ -27,7 +27,7 @@ from bot.errors import log_unexpected
 from bot.profile import Profile
 from storage import curation, directory, outbox
 from storage.engine import checkpoint, session_scope
-from storage.models import IG_ROLES, StaffMember
+from storage.models import StaffMember
 from storage.types import utcnow
 from workflows.incidents import reminders
 
@@ -51,7 +51,8 @@ class Parcel:
     replies: list[Reply]
     attempts: int
     delivered_to: list[str]
-    person: StaffMember | None
+    to_ig_team: bool
+    person: StaffMember | None = None
     ig_team: list[StaffMember] = field(default_factory=list)
 
 
@@ -89,14 +90,15 @@ async def deliver_due(*, engine: Engine, messengers: Sequence[Messenger], now: d
 def _claim(engine: Engine, now: dt.datetime, limit: int) -> list[Parcel]:
     with session_scope(engine) as session:
         claimed = outbox.claim_due(session=session, now=now, limit=limit, lease=LEASE)
-        ig_team = [person for person in directory.get_all(session=session) if person.has_role(*IG_ROLES)]
+        needs_team = any(message.to_ig_team for message in claimed)
+        ig_team = [person for person in directory.get_all(session=session) if person.is_ig] if needs_team else []
         parcels = []
         for message in claimed:
             assert message.id is not None
             person = directory.get(session=session, staff_id=message.staff_id) if message.staff_id else None
             parcels.append(Parcel(
                 message_id=message.id, replies=outbox.replies_of(message), attempts=message.attempts,
-                delivered_to=list(message.delivered_to), person=person,
+                delivered_to=list(message.delivered_to), to_ig_team=message.to_ig_team, person=person,
                 ig_team=ig_team if message.to_ig_team else [],
             ))
         return parcels
@@ -105,18 +107,25 @@ def _claim(engine: Engine, now: dt.datetime, limit: int) -> list[Parcel]:
 async def _send(parcel: Parcel, messengers: Sequence[Messenger]) -> Attempt:
     delivered = list(parcel.delivered_to)
     try:
-        if parcel.person is not None:
-            reached = await _send_to_person(parcel.person, parcel.replies, messengers, delivered)
-            return Attempt(delivered, None if reached else "no channel reaches this person")
-        if await _post_to_ig_channels(parcel.replies, messengers, delivered):
-            return Attempt(delivered)
-        reached_anyone = False
-        for member in parcel.ig_team:
-            reached_anyone |= await _send_to_person(member, parcel.replies, messengers, delivered)
-        return Attempt(delivered, None if reached_anyone else "nobody in the IG team can be reached")
+        if parcel.to_ig_team:
+            return await _send_to_ig_team(parcel, messengers, delivered)
+        if parcel.person is None:  # a personal message never falls back to the IG team
+            return Attempt(delivered, "this person is not in the directory")
+        reached = await _send_to_person(parcel.person, parcel.replies, messengers, delivered)
+        return Attempt(delivered, None if reached else "no channel reaches this person")
     except Exception as error:  # one bad message must not stop the batch; logged with its traceback, then retried
         log_unexpected(error, context=f"message_id={parcel.message_id}")
         return Attempt(delivered, type(error).__name__)
+
+
+async def _send_to_ig_team(parcel: Parcel, messengers: Sequence[Messenger], delivered: list[str]) -> Attempt:
+    """The IG team's channels; where no platform has one, a direct message to each IG role holder."""
+    if await _post_to_ig_channels(parcel.replies, messengers, delivered):
+        return Attempt(delivered)
+    reached_anyone = False
+    for member in parcel.ig_team:
+        reached_anyone |= await _send_to_person(member, parcel.replies, messengers, delivered)
+    return Attempt(delivered, None if reached_anyone else "nobody in the IG team can be reached")
 
 
 async def _send_to_person(person: StaffMember, replies: list[Reply], messengers: Sequence[Messenger],

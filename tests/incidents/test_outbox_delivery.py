@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from bot.app import Assistant
 from bot.chat import Reply
@@ -167,6 +167,20 @@ async def test_a_bug_while_sending_is_logged_with_its_traceback_and_the_batch_go
     assert (broken.status, broken.last_error) == ("pending", "TypeError")
     assert f"message_id={broken.id}" in caplog.text and "Traceback" in caplog.text
     assert "a bug in rendering" in caplog.text
+
+
+async def test_a_personal_message_whose_person_cannot_be_found_is_not_posted_to_the_ig_channel(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        sam = directory.get_by_email(session=session, email=SAM)
+        assert sam is not None
+        outbox.enqueue(session=session, dedup_key="nudge:lost", staff_id=sam.id,
+                       replies=[Reply(text="Your training is due")])
+        session.exec(text("UPDATE outbox_message SET staff_id = NULL WHERE dedup_key = 'nudge:lost'"))
+    slack = FakePlatform(reachable={SAM})
+    assert await delivery.deliver_due(engine=engine, messengers=[slack], now=NOW) == delivery.DeliveryRun(retrying=1)
+    assert slack.sent == []
+    message = _message(engine, "nudge:lost")
+    assert (message.delivered_to, message.last_error) == ([], "this person is not in the directory")
 
 
 def test_the_same_message_is_never_queued_twice(engine: Engine) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from storage.models import Role, StaffMember
@@ -78,3 +79,19 @@ def link_platform_id(*, session: Session, member: StaffMember, slack_user_id: st
     session.add(member)
     session.flush()
     return member
+
+
+def link_if_free(*, session: Session, member: StaffMember, slack_user_id: str | None = None,
+                 teams_user_id: str | None = None) -> bool:
+    """Link a platform id to `member` unless another staff member holds it; False (nothing changed) if one does.
+
+    A leaver's deactivated entry may still hold a person's Slack or Entra id when they are
+    matched again by email under a new entry: they are answered, and the id stays where it is.
+    """
+    try:
+        with session.begin_nested():
+            link_platform_id(session=session, member=member, slack_user_id=slack_user_id, teams_user_id=teams_user_id)
+    except IntegrityError:
+        session.refresh(member)
+        return False
+    return True

@@ -58,9 +58,13 @@ class SlackIdentity:
             member = directory.get_by_email(session=session, email=email)
             if member is None or not member.active:
                 return None
-            if member.slack_user_id != slack_user_id:
-                directory.link_platform_id(session=session, member=member, slack_user_id=slack_user_id)
+            if member.slack_user_id == slack_user_id:
+                return member.id
+            if directory.link_if_free(session=session, member=member, slack_user_id=slack_user_id):
                 log.info("linked slack_user=%s to staff_id=%s", slack_user_id, member.id)
+            else:
+                log.warning("slack_user=%s is linked to another staff member; staff_id=%s answered by email",
+                            slack_user_id, member.id)
             return member.id
 
     async def _email(self, slack_user_id: str) -> str | None:

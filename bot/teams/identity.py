@@ -11,7 +11,6 @@ import logging
 import aiohttp
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
 
 from storage import directory, teams_references
 from storage.engine import session_scope
@@ -43,12 +42,8 @@ def match_by_email(*, engine: Engine, contact: Contact, email: str, aad_object_i
         if member is None or member.id is None or not member.active:
             return None
         if aad_object_id and member.teams_user_id is None:
-            try:
-                with session.begin_nested():
-                    directory.link_platform_id(session=session, member=member, teams_user_id=aad_object_id)
-            except IntegrityError:
+            if not directory.link_if_free(session=session, member=member, teams_user_id=aad_object_id):
                 log.warning("Entra object id already linked to another staff member staff_id=%s", member.id)
-                session.refresh(member)
         elif aad_object_id and member.teams_user_id != aad_object_id:
             log.warning("staff member has a different Entra object id on record staff_id=%s", member.id)
         teams_references.link_staff(session=session, conversation_id=contact.conversation_id, staff_id=member.id)

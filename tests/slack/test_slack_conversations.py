@@ -118,6 +118,21 @@ async def test_a_person_is_matched_by_email_once_and_remembered(slack: SlackWork
         assert ned is not None and ned.slack_user_id == NED
 
 
+async def test_a_leavers_old_entry_holding_the_slack_id_does_not_silence_the_person(
+    slack: SlackWorkspace, assistant: Assistant
+) -> None:
+    with session_scope(assistant.engine) as session:
+        old = directory.create(session=session, email="ned.ashworth.old@example.org", name="Ned Ashworth (left)")
+        directory.link_platform_id(session=session, member=old, slack_user_id=NED)
+        old.active = False
+    await slack.dm(NED, "help")
+    [answer] = await slack.api.wait_for("chat.postMessage")
+    assert "Hello Ned Ashworth" in answer.text
+    with session_scope(assistant.engine) as session:
+        ned = directory.get_by_email(session=session, email="ned.ashworth@example.org")
+        assert ned is not None and ned.slack_user_id is None, "the id stays with the old entry"
+
+
 async def test_app_home_shows_training_what_is_waiting_and_buttons(slack: SlackWorkspace) -> None:
     await slack.open_home(HARRIET)
     [published] = await slack.api.wait_for("views.publish")

@@ -42,6 +42,10 @@ class KeysUnavailable(Exception):
     """The signing keys could not be fetched: a fault on the way, not the caller's."""
 
 
+class TokenUnavailable(Exception):
+    """igbot could not get its own token for the Bot Connector: a fault on igbot's side, not the conversation's."""
+
+
 class HttpClient:
     """One aiohttp session for igbot's own calls to Microsoft, opened on first use inside the event loop."""
 
@@ -233,15 +237,18 @@ class OutboundToken:
             return self._token
 
     async def _fetch(self) -> None:
+        """Raises TokenUnavailable, never the HTTP error itself, so a refusal here is not taken for the connector's."""
         assert self.token_url and self.app_id and self.app_password
         form = {"grant_type": "client_credentials", "client_id": self.app_id, "client_secret": self.app_password,
                 "scope": BOT_FRAMEWORK_SCOPE}
-        async with self.http.session.post(self.token_url, data=form) as response:
-            body = await response.json(content_type=None)
-            if response.status != 200 or not isinstance(body, dict) or "access_token" not in body:
-                code = body.get("error") if isinstance(body, dict) else None
-                raise aiohttp.ClientResponseError(response.request_info, response.history, status=response.status,
-                                                  message=f"token request refused ({code or 'no token'})")
+        try:
+            async with self.http.session.post(self.token_url, data=form) as response:
+                status, body = response.status, await response.json(content_type=None)
+        except (TimeoutError, aiohttp.ClientError, ValueError) as error:
+            raise TokenUnavailable(f"cannot reach the token endpoint: {type(error).__name__}") from error
+        if status != 200 or not isinstance(body, dict) or "access_token" not in body:
+            code = body.get("error") if isinstance(body, dict) else None
+            raise TokenUnavailable(f"token request refused with {status} ({code or 'no token'})")
         self._token = str(body["access_token"])
         lifetime = int(body.get("expires_in", 3600))
         self._expires_at = time.monotonic() + max(lifetime - _TOKEN_EARLY_RENEWAL_SECONDS, 30)

@@ -28,7 +28,14 @@ from sqlalchemy import Engine
 from bot.chat import Channel, IncomingMessage, Reply
 from bot.conversation import Conversation
 from bot.teams import activities, identity
-from bot.teams.auth import KeysUnavailable, OutboundToken, TokenValidator, Unauthorized, VerifiedToken
+from bot.teams.auth import (
+    KeysUnavailable,
+    OutboundToken,
+    TokenUnavailable,
+    TokenValidator,
+    Unauthorized,
+    VerifiedToken,
+)
 from bot.teams.connector import ConnectorFactory
 from storage.teams_references import Contact
 
@@ -75,7 +82,7 @@ class TeamsBot:
         identity_claims = ClaimsIdentity(verified.claims, authentication_type="Bearer") if verified else ClaimsIdentity()
         try:
             invoke = await self.adapter.process_activity(identity_claims, activity, self.on_turn)
-        except (TimeoutError, aiohttp.ClientError) as error:
+        except (TimeoutError, aiohttp.ClientError, TokenUnavailable) as error:
             log.warning("could not answer over the Bot Connector conversation=%s reason=%s",
                         activity.conversation.id, type(error).__name__)
             return _error(502, "The reply could not be delivered to the Bot Connector.")

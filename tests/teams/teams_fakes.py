@@ -89,6 +89,7 @@ class FakeConnector:
     token_requests: list[dict[str, str]] = field(default_factory=list)
     roster_requests: list[str] = field(default_factory=list)
     refuse_conversations: dict[str, int] = field(default_factory=dict)
+    refuse_tokens: int | None = None  # the status the token endpoint answers with instead of a token
     server: TestServer | None = None
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _ids: itertools.count[int] = field(default_factory=itertools.count)
@@ -144,6 +145,8 @@ class FakeConnector:
     async def _token(self, request: web.Request) -> web.Response:
         form = await request.post()
         self.token_requests.append({key: str(value) for key, value in form.items()})
+        if self.refuse_tokens is not None:
+            return web.json_response({"error": "unauthorized_client"}, status=self.refuse_tokens)
         return web.json_response({"token_type": "Bearer", "expires_in": 3600, "access_token": OUTBOUND_TOKEN})
 
     async def _openid(self, request: web.Request) -> web.Response:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import Engine
 from teams_fakes import OUTBOUND_TOKEN, FakeConnector, Igbot, StartIgbot, TeamsUser
 
 from bot.chat import Choice, Reply
+from bot.teams.auth import TokenUnavailable
 from storage import directory, teams_references
 from storage.engine import session_scope
 from storage.models import StaffMember
@@ -83,6 +85,30 @@ async def test_a_person_who_removed_the_app_is_forgotten_rather_than_retried(
     assert await igbot.messenger.send(staff=staff, replies=[REMINDER]) is False
     with session_scope(engine) as session:
         assert teams_references.get_personal(session=session, staff_id=staff.id or 0) is None
+
+
+async def test_a_refused_token_is_retried_later_and_never_forgets_the_conversation(
+    start_igbot: StartIgbot, signed_in_env: dict[str, str], connector: FakeConnector, sam: TeamsUser, engine: Engine
+) -> None:
+    first = await start_igbot(signed_in_env)
+    await first.post(sam.says(connector.url, "hello"))
+    await connector.wait_for(1)
+    await first.server.close()
+    restarted = await start_igbot(signed_in_env)
+    staff = _staff(engine, sam.email)
+
+    connector.refuse_tokens = 403
+    with pytest.raises(TokenUnavailable):
+        await restarted.messenger.send(staff=staff, replies=[REMINDER])
+
+    assert len(connector.sent) == 1, "nothing reached Sam"
+    with session_scope(engine) as session:
+        stored = teams_references.get_personal(session=session, staff_id=staff.id or 0)
+        assert stored is not None and stored.conversation_id == sam.conversation_id
+    connector.refuse_tokens = None
+    assert await restarted.messenger.send(staff=staff, replies=[REMINDER])
+    _, reminder = await connector.wait_for(2)
+    assert reminder.conversation_id == sam.conversation_id
 
 
 async def test_the_ig_team_channel_gets_top_level_posts_once_igbot_has_been_there(

@@ -184,6 +184,18 @@ async def test_a_connector_that_cannot_be_reached_is_a_502_not_a_crash(
     assert status == 200
 
 
+async def test_a_refused_outbound_token_is_a_502_not_a_crash(
+    igbot: Igbot, sam: TeamsUser, connector: FakeConnector
+) -> None:
+    connector.refuse_tokens = 403
+    status, _ = await igbot.post(sam.says(connector.url, "hello"))
+    assert status == 502 and connector.sent == []
+
+    connector.refuse_tokens = None
+    status, _ = await igbot.post(sam.says(connector.url, "hello"))
+    assert status == 200
+    await connector.wait_for(1)
+
 
 async def test_signing_keys_that_cannot_be_fetched_are_a_503_not_a_500(
     start_igbot: StartIgbot, signed_in_env: dict[str, str], connector: FakeConnector, sam: TeamsUser

@@ -147,32 +147,25 @@ def replies_of(message: OutboxMessage) -> list[Reply]:
 
 
 def _reply(data: dict[str, Any]) -> Reply:
-    form = data.get("form")
-    return Reply(
-        text=data["text"],
-        title=data.get("title"),
-        citations=tuple(Citation(**citation) for citation in data.get("citations", ())),
-        choices=tuple(_choice(choice) for choice in data.get("choices", ())),
-        form=_form(form) if form else None,
-        notes=tuple(data.get("notes", ())),
-    )
+    """Every field as `enqueue` stored it; only a field added to Reply since then takes its default."""
+    form = data["form"]
+    return Reply(**{
+        **data,
+        "citations": tuple(Citation(**citation) for citation in data["citations"]),
+        "choices": tuple(_choice(choice) for choice in data["choices"]),
+        "form": _form(form) if form else None,
+        "notes": tuple(data["notes"]),
+    })
 
 
 def _choice(data: dict[str, Any]) -> Choice:
-    return Choice(label=data["label"], action=data["action"], style=ChoiceStyle(data.get("style", "default")))
+    return Choice(**{**data, "style": ChoiceStyle(data["style"])})
 
 
 def _form(data: dict[str, Any]) -> Form:
-    fields = tuple(
-        FormField(
-            name=field["name"],
-            label=field["label"],
-            kind=FieldKind(field.get("kind", "text")),
-            options=tuple(_choice(option) for option in field.get("options", ())),
-            required=field.get("required", True),
-            hint=field.get("hint", ""),
-        )
-        for field in data["fields"]
-    )
-    return Form(form_id=data["form_id"], title=data["title"], fields=fields,
-                submit_label=data.get("submit_label", "Submit"))
+    return Form(**{**data, "fields": tuple(_form_field(field) for field in data["fields"])})
+
+
+def _form_field(data: dict[str, Any]) -> FormField:
+    return FormField(**{**data, "kind": FieldKind(data["kind"]),
+                        "options": tuple(_choice(option) for option in data["options"])})

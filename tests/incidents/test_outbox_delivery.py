@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from bot.app import Assistant
-from bot.chat import Reply
+from bot.chat import Choice, ChoiceStyle, Citation, FieldKind, Form, FormField, Reply
 from bot.conversation import Conversation
 from bot.profile import Profile
 from bot.settings import load_settings
@@ -192,6 +192,22 @@ def test_the_same_message_is_never_queued_twice(engine: Engine) -> None:
         assert outbox.replies_of(message) == [Reply(text="a")]
     with session_scope(engine) as session, pytest.raises(ValueError):
         outbox.enqueue(session=session, dedup_key="nobody", replies=[Reply(text="c")])
+
+
+def test_a_queued_reply_comes_back_with_every_field(engine: Engine) -> None:
+    options = (Choice(label="Yes", action="answer:yes", style=ChoiceStyle.PRIMARY),
+               Choice(label="No", action="answer:no"))
+    form = Form(form_id="when", title="When did it happen?", submit_label="Send", fields=(
+        FormField(name="at", label="Date and time", kind=FieldKind.DATETIME, required=False, hint="e.g. 09:30"),
+        FormField(name="told", label="Told anyone?", kind=FieldKind.SELECT, options=options),
+    ))
+    reply = Reply(text="When did it happen?", title="Question 2 of 10",
+                  citations=(Citation(title="Keeping data secure", ref="DQ402 — 4.2", url="https://example.org/a"),),
+                  choices=(Choice(label="Stop", action="stop", style=ChoiceStyle.DANGER),), form=form,
+                  notes=("Please don't paste personal details.",), expects_text=True)
+    with session_scope(engine) as session:
+        outbox.enqueue(session=session, dedup_key="question:2", to_ig_team=True, replies=[reply])
+    assert outbox.replies_of(_message(engine, "question:2")) == [reply]
 
 
 async def test_a_message_whose_worker_died_is_tried_again_after_its_lease(engine: Engine, profile: Profile) -> None:

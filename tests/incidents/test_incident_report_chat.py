@@ -201,6 +201,24 @@ def test_an_answer_can_be_changed_from_the_summary(chat_as, engine: Engine) -> N
     assert incident is not None and incident.people_affected == 250 and incident.suggested_severity == 4
 
 
+def test_a_changed_time_that_no_longer_fits_is_asked_again(chat_as, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    sam = chat_as(SAM)
+    for line in ANSWERS:
+        sam.say(line)
+    sam.say(action="incident-report:change")
+    assert "Question 2 of 10" in sam.text(action="incident-report:change:happened_at")
+    refused = sam.text("today 9:30")  # after it was discovered, at 9:00
+    assert "can't have been discovered before it happened" in refused and "Question 3 of 10" in refused
+    refused_again = sam.text("today 9:15")
+    assert "can't have been discovered before it happened" in refused_again and "Question 3 of 10" in refused_again
+    assert "When it was discovered*: 23 Nov 2026 09:45 GMT" in sam.text("today 9:45")
+    sam.say("send")
+    incident = _stored(engine, "IG-2026-0001")
+    assert incident is not None
+    assert (incident.happened_at.isoformat(), incident.discovered_at.isoformat()) == (
+        "2026-11-23T09:30:00+00:00", "2026-11-23T09:45:00+00:00")
+
+
 def test_buttons_answer_questions_and_an_old_button_is_recognised(chat_as) -> None:  # type: ignore[no-untyped-def]
     sam = chat_as(SAM)
     [_, first] = sam.say("report an incident")
@@ -266,6 +284,16 @@ def test_a_rejected_form_writes_nothing_and_asks_only_what_needs_fixing(chat_as,
     assert "Question 6 of 10" in sam.text("21/11/2026 08:00")
     assert "Here's your report" in sam.text("12")
     assert "IG-2026-0001" in sam.text("send")
+
+
+def test_a_form_with_a_time_in_the_future_says_so_once(chat_as, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    replies = chat_as(SAM).say(action="incident-report:form", form={**FORM, "happened_at": "2026-11-24T09:00"})
+    listed = replies[0].text
+    assert listed.count("in the future") == 1
+    assert "- When it happened: That's in the future, so it can't be when it happened." in listed
+    assert "Question 2 of 10" in replies[1].text
+    with session_scope(engine) as session:
+        assert incidents.get_all(session=session) == []
 
 
 def test_a_form_sent_after_the_draft_was_cancelled_is_still_stored(chat_as, engine: Engine) -> None:  # type: ignore[no-untyped-def]

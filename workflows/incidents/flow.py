@@ -35,6 +35,7 @@ from workflows.incidents.questions import (
     answer_choices,
     build_form,
     number_of,
+    order_problem,
     parse_answer,
     parse_form,
     problems,
@@ -154,7 +155,7 @@ class IncidentReport:
         if state["choosing"]:
             return [_change_menu()]
         if not state["pending"]:
-            found = problems(state["answers"], now=self.clock())
+            found = problems(state["answers"])
             if found:
                 state["pending"] = [name for name in NAMES if name in found]
                 first = state["pending"][0]
@@ -178,7 +179,7 @@ class IncidentReport:
 
     def _send(self, turn: Turn, state: dict[str, Any]) -> Step:
         now = self.clock()
-        if problems(state["answers"], now=now):
+        if problems(state["answers"]):
             return Step(self._where_we_are(turn, state), state)
         reporter = turn.require_person()
         incident = report.store(session=turn.session, reporter=reporter, answers=state["answers"],
@@ -211,10 +212,11 @@ def _change_menu() -> Reply:
 
 
 def _check_order(question: Question, value: Any, answers: dict[str, Any]) -> None:
-    """When it was discovered cannot be before it happened."""
-    if question.name == "discovered_at" and "happened_at" in answers:
-        if dt.datetime.fromisoformat(value) < dt.datetime.fromisoformat(answers["happened_at"]):
-            raise InvalidAnswer(wording.DISCOVERED_BEFORE_HAPPENED)
+    """Said as soon as the discovery time is typed, rather than after the remaining questions."""
+    if question.name == "discovered_at":
+        problem = order_problem({**answers, question.name: value})
+        if problem:
+            raise InvalidAnswer(problem)
 
 
 def ask(question: Question, state: dict[str, Any]) -> Reply:

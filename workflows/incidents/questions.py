@@ -1,7 +1,7 @@
 """The questions of an incident report, as data: asked one at a time in chat, or all at once as a form.
 
-Each answer is parsed and checked by the question it answers; `problems` checks the answers
-together (nothing in the future, not discovered before it happened).
+Each answer is parsed and checked by the question it answers (nothing in the future, nothing implausibly
+old); `problems` checks the answers together (none missing, not discovered before it happened).
 """
 
 from __future__ import annotations
@@ -130,17 +130,25 @@ def _pick(question: Question, raw: str) -> str:
     raise InvalidAnswer(wording.PICK_ONE.format(count=len(question.options)))
 
 
-def problems(answers: dict[str, Any], *, now: dt.datetime) -> dict[str, str]:
+def problems(answers: dict[str, Any]) -> dict[str, str]:
     """What is wrong with a set of answers taken together, by question name."""
     found: dict[str, str] = {name: wording.MISSING_ANSWER for name in NAMES if name not in answers}
+    order = order_problem(answers)
+    if order:
+        found["discovered_at"] = order
+    return found
+
+
+def order_problem(answers: dict[str, Any]) -> str | None:
+    """Why the two times cannot both be right (discovered before it happened), or None.
+
+    One rule for the form, the summary and the question asked in chat, so they never disagree.
+    """
     happened = _moment(answers.get("happened_at"))
     discovered = _moment(answers.get("discovered_at"))
     if happened and discovered and discovered < happened:
-        found["discovered_at"] = wording.DISCOVERED_BEFORE_HAPPENED
-    for name, moment in (("happened_at", happened), ("discovered_at", discovered)):
-        if moment and moment > now + dt.timedelta(minutes=5):
-            found[name] = wording.WHEN_IN_FUTURE.format(what="it happened" if name == "happened_at" else "it was discovered")
-    return found
+        return wording.DISCOVERED_BEFORE_HAPPENED
+    return None
 
 
 def _moment(value: Any) -> dt.datetime | None:
@@ -163,7 +171,7 @@ def parse_form(values: dict[str, str], *, now: dt.datetime, zone: ZoneInfo) -> t
             answers[question.name] = parse_answer(question, _form_value(question, raw), now=now, zone=zone)
         except InvalidAnswer as error:
             found[question.name] = str(error)
-    cross = problems(answers, now=now)
+    cross = problems(answers)
     found.update({name: message for name, message in cross.items() if name not in found})
     for name in found:
         answers.pop(name, None)

@@ -25,11 +25,13 @@ def upgrade(engine: Engine) -> None:
 
 
 def pending(engine: Engine) -> set[str]:
-    """Revisions the database has not had yet."""
+    """Revisions the database has not had yet: all but the applied heads and everything beneath them.
+
+    The history branches (several revisions build on 0001), so this follows the graph rather
+    than comparing heads.
+    """
     script = ScriptDirectory.from_config(alembic_config(engine))
     with engine.connect() as connection:
-        applied = set(MigrationContext.configure(connection).get_current_heads())
-    heads = set(script.get_heads())
-    if heads <= applied:
-        return set()
-    return {revision.revision for revision in script.walk_revisions() if revision.revision not in applied}
+        current = MigrationContext.configure(connection).get_current_heads()
+    applied = {revision.revision for revision in script.iterate_revisions(current, "base")}
+    return {revision.revision for revision in script.walk_revisions()} - applied

@@ -172,3 +172,29 @@ def test_a_removed_audit_row_is_detected(engine: Engine) -> None:
         broken = audit.verify(session=session)
         assert session.exec(select(AuditEvent)).all()
     assert broken is not None and broken.event_id == third and "removed" in broken.problem
+
+
+ALL_REVISIONS = {"0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008"}
+
+
+@pytest.mark.parametrize(("applied", "expected"), [
+    ((), ALL_REVISIONS),
+    (("0002",), {"0003", "0004", "0005", "0006", "0007", "0008"}),
+    (("0003", "0004", "0005", "0006", "0007"), {"0008"}),
+], ids=["empty", "up-to-0002", "all-but-0008"])
+def test_pending_names_exactly_the_migrations_not_yet_applied(database_url: str, applied: tuple[str, ...],
+                                                              expected: set[str]) -> None:
+    from alembic import command
+
+    from storage import migrate
+    from storage.engine import create_database_engine
+
+    engine = create_database_engine(database_url)
+    try:
+        for revision in applied:
+            command.upgrade(migrate.alembic_config(engine), revision)
+        assert migrate.pending(engine) == expected
+        migrate.upgrade(engine)
+        assert migrate.pending(engine) == set()
+    finally:
+        engine.dispose()

@@ -55,7 +55,6 @@ class TeamsBot:
     validator: TokenValidator | None
     app_id: str | None = None
     tenant_id: str | None = None
-    ig_channel: str | None = None
     adapter: CloudAdapter = field(init=False)
 
     def __post_init__(self) -> None:

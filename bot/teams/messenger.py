@@ -33,8 +33,7 @@ class TeamsMessenger:
 
     async def send(self, *, staff: StaffMember, replies: list[Reply]) -> bool:
         """False when the person has never talked to igbot in Teams (no stored reference) or removed the app."""
-        if staff.id is None:
-            return False
+        assert staff.id is not None, "the outbox sends only to members read from the directory"
         found = await asyncio.to_thread(self._personal_reference, staff.id)
         if found is None:
             return False

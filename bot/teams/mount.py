@@ -23,6 +23,7 @@ from bot.teams.messenger import TeamsMessenger
 log = logging.getLogger(__name__)
 
 TEAMS_BOT = web.AppKey("teams_bot", TeamsBot)
+TEAMS_MESSENGER = web.AppKey("teams_messenger", TeamsMessenger)
 MESSAGES_PATH = "/api/messages"
 
 
@@ -46,6 +47,7 @@ def mount_teams(app: web.Application, assistant: Assistant) -> None:
     bot = build_teams_bot(assistant, http)
     logging.getLogger("microsoft_agents.activity.activity").addFilter(_NoActivityText())
     app[TEAMS_BOT] = bot
+    app[TEAMS_MESSENGER] = TeamsMessenger(bot=bot, ig_channel=settings.teams_ig_channel)
     app.router.add_post(MESSAGES_PATH, bot.messages)
 
     async def close(_: web.Application) -> None:
@@ -77,8 +79,7 @@ def build_teams_bot(assistant: Assistant, http: HttpClient) -> TeamsBot:
     outbound = OutboundToken(http=http, app_id=settings.teams_app_id, app_password=settings.teams_app_password,
                              token_url=token_url)
     return TeamsBot(conversation=assistant.conversation, engine=assistant.engine, outbound=outbound,
-                    validator=validator, app_id=settings.teams_app_id, tenant_id=settings.teams_tenant_id,
-                    ig_channel=settings.teams_ig_channel)
+                    validator=validator, app_id=settings.teams_app_id, tenant_id=settings.teams_tenant_id)
 
 
 def metadata_urls(settings: Settings) -> tuple[str, ...]:
@@ -93,7 +94,4 @@ def metadata_urls(settings: Settings) -> tuple[str, ...]:
 
 def teams_messenger(app: web.Application) -> TeamsMessenger | None:
     """The Teams Messenger for the outbox, or None when Teams is not mounted on this app."""
-    bot = app.get(TEAMS_BOT)
-    if bot is None:
-        return None
-    return TeamsMessenger(bot=bot, ig_channel=bot.ig_channel)
+    return app.get(TEAMS_MESSENGER)

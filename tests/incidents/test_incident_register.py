@@ -13,7 +13,7 @@ from bot.profile import Profile
 from storage import audit, incidents, outbox
 from storage.engine import session_scope
 from storage.models import AuditEvent
-from workflows.incidents import register, report
+from workflows.incidents import notices, register, report
 from workflows.incidents.grading import Grade
 
 SAM = "sam.okafor@example.org"
@@ -45,6 +45,19 @@ def _incident(engine: Engine, reference: str) -> incidents.Incident:
         incident = incidents.get_by_reference(session=session, reference=reference)
         assert incident is not None
         return incident
+
+
+def _regrade(engine: Engine, profile: Profile, staff, reference: str, grade: Grade) -> str:  # type: ignore[no-untyped-def]
+    """The IG officer regrades directly in the register: what igbot refused with, or "" when it was stored."""
+    with session_scope(engine) as session:
+        incident = incidents.get_by_reference(session=session, reference=reference)
+        assert incident is not None
+        try:
+            register.regrade(session=session, actor=staff(HARRIET), incident=incident, grade=grade,
+                             reason="Recipient deleted it", profile=profile, now=NOW)
+        except register.CommandError as refusal:
+            return str(refusal)
+    return ""
 
 
 def _audit_actions(engine: Engine) -> list[str]:
@@ -142,6 +155,19 @@ def test_the_grade_cannot_be_changed_once_the_ico_decision_is_made(chat_as, engi
     assert [(i.status, i.likelihood, i.severity, i.outcome) for i in stored] == [
         ("not_reportable", 3, 2, "ico"), ("notified", 3, 2, "ico")]
     assert "incident.regraded" not in _audit_actions(engine)
+
+
+@pytest.mark.parametrize(("vulnerable", "involved"), [("vulnerable_adults", True), ("unsure", False)])
+def test_vulnerable_people_raise_the_grade_set_its_floor_and_are_named_alike(  # type: ignore[no-untyped-def]
+        engine, profile, staff, vulnerable: str, involved: bool) -> None:
+    reference = _report(engine, profile, staff, vulnerable=vulnerable, contained="yes", people_affected=1)
+    incident = _incident(engine, reference)
+    assert (incident.suggested_likelihood, incident.suggested_severity) == ((2, 3) if involved else (2, 2))
+    named = "involves vulnerable adults" in notices.new_report(incident, profile, NOW).text
+    assert named is involved
+    refusal = _regrade(engine, profile, staff, reference, Grade(2, 1))
+    assert ("at least 2 on both scales" in refusal) is involved
+    assert _incident(engine, reference).likelihood == (None if involved else 2)
 
 
 def test_not_reportable_needs_a_reason_and_closing_needs_lessons(chat_as, engine, profile, staff) -> None:  # type: ignore[no-untyped-def]

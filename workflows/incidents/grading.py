@@ -83,9 +83,11 @@ class GradingFacts:
     vulnerable: Vulnerable
     people_affected: int | None
 
-    @property
-    def involves_vulnerable_people(self) -> bool:
-        return self.vulnerable in (Vulnerable.CHILDREN, Vulnerable.VULNERABLE_ADULTS)
+
+def involves_vulnerable(value: str) -> bool:
+    """Children or vulnerable adults are involved: one test for the suggested grade, the floor under a
+    regrade and the IG team's notice, so the three never disagree. "Not sure" does not count."""
+    return value in (Vulnerable.CHILDREN, Vulnerable.VULNERABLE_ADULTS)
 
 
 _CONTAINMENT_SHIFT = {Contained.YES: -1, Contained.PARTLY: 0, Contained.NO: 1, Contained.UNSURE: 0}
@@ -94,7 +96,7 @@ _DATA_SEVERITY = {DataKind.NONE: 1, DataKind.PERSONAL: 2, DataKind.SPECIAL: 3, D
 
 def suggest(facts: GradingFacts, grading: IncidentGrading) -> Grade:
     grade = Grade(likelihood=_likelihood(facts), severity=_severity(facts))
-    if facts.involves_vulnerable_people:
+    if involves_vulnerable(facts.vulnerable):
         grade = with_vulnerable_minimum(grade, grading, near_miss=facts.kind.is_near_miss)
     return grade
 
@@ -111,7 +113,7 @@ def _severity(facts: GradingFacts) -> int:
     severity = _DATA_SEVERITY[facts.data_kind]
     people = facts.people_affected or 0
     severity += 2 if people >= 1000 else 1 if people >= 100 else 0
-    if facts.involves_vulnerable_people:
+    if involves_vulnerable(facts.vulnerable):
         severity += 1
     return _clamp(severity, low=1)
 

@@ -13,7 +13,7 @@ from storage.incidents import Incident, IncidentNote, IncidentStatus
 from storage.models import StaffMember
 from workflows.incidents import wording
 from workflows.incidents.deadline import ReportingDeadline, short_local_time
-from workflows.incidents.grading import Grade, Vulnerable, describe
+from workflows.incidents.grading import Grade, describe, involves_vulnerable
 from workflows.incidents.kinds import kind_of
 from workflows.incidents.questions import BY_NAME
 
@@ -51,9 +51,8 @@ def _grade_line(incident: Incident, profile: Profile) -> str:
 
 def _facts_lines(incident: Incident, profile: Profile, now: dt.datetime) -> list[str]:
     """What the IG team may see in a shared channel: categories and counts, no free text, no names."""
-    vulnerable = incident.vulnerable in (Vulnerable.CHILDREN, Vulnerable.VULNERABLE_ADULTS)
     information = _option_label("data_kind", incident.data_kind).split(" (")[0]
-    if vulnerable:
+    if involves_vulnerable(incident.vulnerable):
         information += f"; involves {_option_label('vulnerable', incident.vulnerable).lower()}"
     lines = [
         f"- Kind: {kind_of(incident.kind).label}",

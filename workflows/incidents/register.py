@@ -20,7 +20,7 @@ from storage.incidents import Incident, IncidentNote, IncidentStatus
 from storage.models import IG_ROLES, Role, StaffMember
 from workflows.incidents import notices, wording
 from workflows.incidents.answers import InvalidAnswer, clean_text
-from workflows.incidents.grading import Grade, Vulnerable, outcome_for, with_vulnerable_minimum
+from workflows.incidents.grading import Grade, involves_vulnerable, outcome_for, with_vulnerable_minimum
 from workflows.incidents.kinds import kind_of
 
 # The roles that manage the register, in the order a refusal names them.
@@ -72,7 +72,7 @@ def regrade(*, session: Session, actor: StaffMember, incident: Incident, grade: 
     for score in (grade.likelihood, grade.severity):
         if not 1 <= score <= 5:
             raise CommandError(wording.PICK_GRADE)
-    if incident.vulnerable in (Vulnerable.CHILDREN, Vulnerable.VULNERABLE_ADULTS):
+    if involves_vulnerable(incident.vulnerable):
         near_miss = kind_of(incident.kind).is_near_miss
         if with_vulnerable_minimum(grade, profile.incident_grading, near_miss=near_miss) != grade:
             raise CommandError(wording.BELOW_VULNERABLE_MINIMUM.format(

@@ -3,7 +3,6 @@ lessons learnt; only IG roles may change it; every change in the audit log; refe
 
 import datetime as dt
 import threading
-from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -13,31 +12,12 @@ from bot.profile import Profile
 from storage import audit, incidents, outbox
 from storage.engine import session_scope
 from storage.models import AuditEvent
-from workflows.incidents import notices, register, report
+from workflows.incidents import notices, register
 from workflows.incidents.grading import Grade
 
 SAM = "sam.okafor@example.org"
 HARRIET = "harriet.osei@example.org"  # IG officer
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
-
-
-def _answers(**changes: Any) -> dict[str, Any]:
-    answers: dict[str, Any] = {
-        "kind": "misdirected_email", "happened_at": "2026-11-23T08:00:00+00:00",
-        "discovered_at": "2026-11-23T09:00:00+00:00", "data_kind": "personal", "vulnerable": "none",
-        "people_affected": 1, "contained": "partly",
-        "containment": {"text": "Asked them to delete it", "removed": []},
-        "told": {"text": "My manager", "removed": []},
-        "description": {"text": "Referral sent to the wrong practice", "removed": []},
-    }
-    return {**answers, **changes}
-
-
-def _report(engine: Engine, profile: Profile, staff, now: dt.datetime = NOW, **changes: Any) -> str:  # type: ignore[no-untyped-def]
-    with session_scope(engine) as session:
-        incident = report.store(session=session, reporter=staff(SAM), answers=_answers(**changes), channel="slack",
-                                profile=profile, now=now)
-        return incident.reference
 
 
 def _incident(engine: Engine, reference: str) -> incidents.Incident:
@@ -65,8 +45,8 @@ def _audit_actions(engine: Engine) -> list[str]:
         return [event.action for event in session.exec(select(AuditEvent).order_by(AuditEvent.id))]
 
 
-def test_the_ig_officer_takes_an_incident_from_reported_to_closed(chat_as, engine, profile, staff) -> None:  # type: ignore[no-untyped-def]
-    reference = _report(engine, profile, staff)
+def test_the_ig_officer_takes_an_incident_from_reported_to_closed(store_report, chat_as, engine) -> None:  # type: ignore[no-untyped-def]
+    reference = store_report()
     harriet = chat_as(HARRIET)
     [record] = harriet.say(f"triage {reference}")
     assert "Referral sent to the wrong practice" in record.text and "Reported by Sam Okafor" in record.text
@@ -89,8 +69,8 @@ def test_the_ig_officer_takes_an_incident_from_reported_to_closed(chat_as, engin
     assert "Double-check" not in details and "ICO case" not in details and "Referral" not in details
 
 
-def test_a_member_of_staff_is_refused_when_they_try_to_triage(chat_as, engine, profile, staff) -> None:  # type: ignore[no-untyped-def]
-    reference = _report(engine, profile, staff)
+def test_a_member_of_staff_is_refused_when_they_try_to_triage(store_report, chat_as, engine, profile, staff) -> None:  # type: ignore[no-untyped-def]
+    reference = store_report()
     refusal = "Only ig officer or dpo or caldicott guardian or siro can do that. If you think you should be able to, ask the IG team."
     jude = chat_as("jude.carrow@example.org")
     assert jude.text(f"triage {reference}") == refusal
@@ -103,8 +83,8 @@ def test_a_member_of_staff_is_refused_when_they_try_to_triage(chat_as, engine, p
     assert _audit_actions(engine) == ["incident.reported", "incident.graded"]
 
 
-def test_the_dpo_changes_the_grade_with_a_reason_that_is_kept_redacted(chat_as, engine, profile, staff) -> None:  # type: ignore[no-untyped-def]
-    reference = _report(engine, profile, staff)
+def test_the_dpo_changes_the_grade_with_a_reason_that_is_kept_redacted(store_report, chat_as, engine) -> None:  # type: ignore[no-untyped-def]
+    reference = store_report()
     beatrix = chat_as("beatrix.nolan@example.org")  # DPO
     [likelihood] = beatrix.say(action=f"incident:regrade:{reference}")
     assert [choice.label for choice in likelihood.choices][3] == "4 Highly likely"
@@ -123,16 +103,16 @@ def test_the_dpo_changes_the_grade_with_a_reason_that_is_kept_redacted(chat_as, 
                                 "previous_likelihood": 3, "previous_severity": 2}
 
 
-def test_children_are_never_graded_below_the_minimum(engine, profile, staff) -> None:  # type: ignore[no-untyped-def]
-    reference = _report(engine, profile, staff, vulnerable="children", contained="yes", people_affected=1)
+def test_children_are_never_graded_below_the_minimum(store_report, engine, profile, staff) -> None:  # type: ignore[no-untyped-def]
+    reference = store_report(vulnerable="children", contained="yes", people_affected=1)
     with session_scope(engine) as session, pytest.raises(register.CommandError, match="at least 2 on both"):
         incident = incidents.get_by_reference(session=session, reference=reference)
         register.regrade(session=session, actor=staff(HARRIET), incident=incident, grade=Grade(2, 1),
                          reason="Recipient deleted it", profile=profile, now=NOW)
 
 
-def test_the_grade_cannot_be_changed_once_the_ico_decision_is_made(chat_as, engine, profile, staff) -> None:  # type: ignore[no-untyped-def]
-    not_reportable, notified = _report(engine, profile, staff), _report(engine, profile, staff)
+def test_the_grade_cannot_be_changed_once_the_ico_decision_is_made(store_report, chat_as, engine, profile, staff) -> None:  # type: ignore[no-untyped-def]
+    not_reportable, notified = store_report(), store_report()
     harriet = chat_as(HARRIET)
     harriet.say(f"confirm {not_reportable}")
     harriet.say(f"confirm {notified}")
@@ -159,8 +139,8 @@ def test_the_grade_cannot_be_changed_once_the_ico_decision_is_made(chat_as, engi
 
 @pytest.mark.parametrize(("vulnerable", "involved"), [("vulnerable_adults", True), ("unsure", False)])
 def test_vulnerable_people_raise_the_grade_set_its_floor_and_are_named_alike(  # type: ignore[no-untyped-def]
-        engine, profile, staff, vulnerable: str, involved: bool) -> None:
-    reference = _report(engine, profile, staff, vulnerable=vulnerable, contained="yes", people_affected=1)
+        store_report, engine, profile, staff, vulnerable: str, involved: bool) -> None:
+    reference = store_report(vulnerable=vulnerable, contained="yes", people_affected=1)
     incident = _incident(engine, reference)
     assert (incident.suggested_likelihood, incident.suggested_severity) == ((2, 3) if involved else (2, 2))
     named = "involves vulnerable adults" in notices.new_report(incident, profile, NOW).text
@@ -170,8 +150,8 @@ def test_vulnerable_people_raise_the_grade_set_its_floor_and_are_named_alike(  #
     assert _incident(engine, reference).likelihood == (None if involved else 2)
 
 
-def test_not_reportable_needs_a_reason_and_closing_needs_lessons(chat_as, engine, profile, staff) -> None:  # type: ignore[no-untyped-def]
-    reference = _report(engine, profile, staff)
+def test_not_reportable_needs_a_reason_and_closing_needs_lessons(store_report, chat_as, engine) -> None:  # type: ignore[no-untyped-def]
+    reference = store_report()
     harriet = chat_as(HARRIET)
     assert "hasn't been triaged yet" in harriet.text(f"not reportable {reference} only one person")
     assert "can be closed once" in harriet.text(f"close {reference} lessons")
@@ -186,8 +166,8 @@ def test_not_reportable_needs_a_reason_and_closing_needs_lessons(chat_as, engine
     assert incident.lessons_learnt == "remind the team about checking addresses"
 
 
-def test_the_reporter_adds_information_later_and_others_cannot(chat_as, engine, profile, staff) -> None:  # type: ignore[no-untyped-def]
-    reference = _report(engine, profile, staff)
+def test_the_reporter_adds_information_later_and_others_cannot(store_report, chat_as, engine) -> None:  # type: ignore[no-untyped-def]
+    reference = store_report()
     sam = chat_as(SAM)
     assert "Added to" in sam.text(f"add to {reference} The recipient called back: 07700 900123")
     assert "What would you like to add" in sam.text(action=f"incident:add:{reference}")
@@ -209,9 +189,9 @@ def test_an_unknown_or_malformed_reference_is_explained(chat_as) -> None:  # typ
     assert "Open incidents" not in harriet.text("incidents")
 
 
-def test_the_ig_team_lists_open_incidents_with_time_left(chat_as, engine, profile, staff, clock) -> None:  # type: ignore[no-untyped-def]
-    first = _report(engine, profile, staff)
-    second = _report(engine, profile, staff, kind="near_miss")
+def test_the_ig_team_lists_open_incidents_with_time_left(store_report, chat_as, clock) -> None:  # type: ignore[no-untyped-def]
+    first = store_report()
+    second = store_report(kind="near_miss")
     clock.advance(hours=2)
     listed = chat_as(HARRIET).text("open incidents")
     assert f"*{first}* Misdirected email or other human error: waiting for triage" in listed
@@ -220,13 +200,13 @@ def test_the_ig_team_lists_open_incidents_with_time_left(chat_as, engine, profil
     assert "Only" in chat_as(SAM).text("incidents")
 
 
-def test_references_are_unique_under_concurrent_reports_and_restart_each_year(engine, profile, staff) -> None:  # type: ignore[no-untyped-def]
+def test_references_are_unique_under_concurrent_reports_and_restart_each_year(store_report) -> None:  # type: ignore[no-untyped-def]
     references: list[str] = []
     errors: list[BaseException] = []
 
     def store() -> None:
         try:
-            references.append(_report(engine, profile, staff))
+            references.append(store_report())
         except BaseException as error:  # surfaced below: a thread's failure must fail the test
             errors.append(error)
 
@@ -238,11 +218,11 @@ def test_references_are_unique_under_concurrent_reports_and_restart_each_year(en
     assert errors == []
     assert sorted(references) == [f"IG-2026-{number:04d}" for number in range(1, 9)]
     new_year = dt.datetime(2027, 1, 1, 0, 30, tzinfo=dt.UTC)
-    assert _report(engine, profile, staff, now=new_year) == "IG-2027-0001"
+    assert store_report(now=new_year) == "IG-2027-0001"
 
 
-def test_starting_a_report_while_asked_for_a_reason_starts_the_report(chat_as, engine, profile, staff) -> None:  # type: ignore[no-untyped-def]
-    reference = _report(engine, profile, staff)
+def test_starting_a_report_while_asked_for_a_reason_starts_the_report(store_report, chat_as, engine) -> None:  # type: ignore[no-untyped-def]
+    reference = store_report()
     harriet = chat_as(HARRIET)
     harriet.say(f"confirm {reference}")
     assert "Why is" in harriet.text(f"not reportable {reference}")

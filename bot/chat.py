@@ -23,7 +23,8 @@ class IncomingMessage:
     `action` is the value of the button pressed (an opaque string the core made);
     `form` holds submitted field values keyed by field name. `delivery_id` is the channel's
     id for this delivery when it may deliver the same message again (a Slack event id): the
-    core handles each id once.
+    core handles each id once. `shared` is True when others see the answer too (a channel or a
+    group chat), so that what is meant for the person alone can be sent to them privately.
     """
 
     channel: Channel
@@ -34,6 +35,7 @@ class IncomingMessage:
     supports_forms: bool = False
     platform_user_id: str | None = None
     delivery_id: str | None = None
+    shared: bool = False
 
 
 @dataclass(frozen=True)

@@ -119,7 +119,7 @@ class SlackChannel:
         destination = Destination(user_id=caller.slack_user_id, channel=event.get("channel"),
                                   thread_ts=event.get("thread_ts") or event.get("ts"))
         await self.converse(caller, destination, text=markup.plain_text(text) or "help",
-                            delivery_id=body.get("event_id"))
+                            delivery_id=body.get("event_id"), shared=destination.shared)
 
     async def on_command(self, ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None:
         await ack()
@@ -141,7 +141,8 @@ class SlackChannel:
             return
         label = (pressed.get("text") or {}).get("text", "")
         destination = await self._after_click(body, caller, label)
-        await self.converse(caller, destination, text=label, action=pressed["value"], trigger_id=body.get("trigger_id"))
+        await self.converse(caller, destination, text=label, action=pressed["value"], trigger_id=body.get("trigger_id"),
+                            shared=destination.shared)
 
     async def on_form_submitted(self, ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None:
         await ack()
@@ -166,11 +167,11 @@ class SlackChannel:
 
     async def converse(self, caller: Caller, destination: Destination, *, text: str = "", action: str | None = None,
                        form: dict[str, str] | None = None, trigger_id: str | None = None,
-                       delivery_id: str | None = None) -> None:
+                       delivery_id: str | None = None, shared: bool = False) -> None:
         staff_id = await caller.staff_id()
         message = IncomingMessage(channel=Channel.SLACK, staff_id=staff_id, text=text, action=action, form=form,
                                   supports_forms=bool(trigger_id), platform_user_id=caller.slack_user_id,
-                                  delivery_id=delivery_id)
+                                  delivery_id=delivery_id, shared=shared)
         async with self.queue.turn(caller.slack_user_id):
             replies = self._unavailable(action) or await self.assistant.conversation.handle(message)
             if staff_id is None:

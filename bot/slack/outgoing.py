@@ -31,6 +31,11 @@ class Destination:
     thread_ts: str | None = None
     response_url: str | None = None  # set: only the person sees the answer (an ephemeral reply)
 
+    @property
+    def shared(self) -> bool:
+        """Seen by others too: a channel's message, not a direct message or an answer only the person sees."""
+        return self.channel is not None and self.response_url is None and not self.channel.startswith("D")
+
     def to_metadata(self) -> dict[str, str]:
         return {key: value for key, value in asdict(self).items() if value}
 

@@ -73,16 +73,17 @@ def contact_of(activity: Activity) -> Contact:
 def incoming_message(activity: Activity, staff_id: int | None) -> IncomingMessage | None:
     """A typed message or a card submission; None for anything igbot has nothing to say about."""
     sender_id = activity.from_property.id if activity.from_property else None
+    shared = (activity.conversation.conversation_type or PERSONAL) != PERSONAL or bool(activity.conversation.is_group)
     submitted = cards.submission(activity.value)
     if submitted is not None:
         action, form = submitted
         return IncomingMessage(channel=Channel.TEAMS, staff_id=staff_id, action=action, form=form,
-                               supports_forms=True, platform_user_id=sender_id)
+                               supports_forms=True, platform_user_id=sender_id, shared=shared)
     text = _plain_text(activity)
     if not text:
         return None
     return IncomingMessage(channel=Channel.TEAMS, staff_id=staff_id, text=text, supports_forms=True,
-                           platform_user_id=sender_id)
+                           platform_user_id=sender_id, shared=shared)
 
 
 def _plain_text(activity: Activity) -> str:

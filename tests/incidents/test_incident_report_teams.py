@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import aiohttp
@@ -25,6 +25,7 @@ from bot.server import build_web_app  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from storage import incidents  # noqa: E402
 from storage.engine import session_scope  # noqa: E402
+from storage.types import utcnow  # noqa: E402
 from workflows import delivery  # noqa: E402
 
 
@@ -101,3 +102,25 @@ async def test_a_full_report_in_teams_through_the_card(igbot: Igbot, connector: 
     await igbot.post(harriet.presses(connector.url, record.buttons["Confirm suggested grade"]))
     [*_, triaged] = await connector.wait_for(6)
     assert f"{reference.group()} is triaged" in triaged.text
+
+
+async def test_the_full_record_asked_for_in_a_channel_goes_to_direct_messages(
+    igbot: Igbot, connector: FakeConnector, engine: Engine, store_report: Callable[..., str]
+) -> None:
+    harriet = _in_roster(connector, "Harriet Osei", "harriet.osei@example.org", "7d2f1e0a-4c8b-4f3a-9d7e-2a1b0c9d8e02")
+    await igbot.post(harriet.says(connector.url, "hello"))  # a 1:1 conversation igbot can write to later
+    await connector.wait_for(1)
+    reference = store_report(description={"text": "Work phone left on the bus", "removed": []})
+    channel = {"id": "19:ig-team@thread.tacv2;messageid=1700000000002", "conversationType": "channel",
+               "tenantId": harriet.roster_entry["tenantId"], "isGroup": True}
+
+    await igbot.post(harriet.presses(connector.url, {"action": f"incident:triage:{reference}"},
+                                     conversation=channel))
+    [_, in_the_channel] = await connector.wait_for(2)
+    assert in_the_channel.conversation_id == channel["id"]
+    assert "sent you the full record" in in_the_channel.text and "bus" not in in_the_channel.text
+
+    await delivery.deliver_due(engine=engine, messengers=[igbot.messenger], now=utcnow())  # the notice, and the record
+    delivered = (await connector.wait_for(4))[2:]
+    [record] = [sent for sent in delivered if "Work phone left on the bus" in sent.text]
+    assert record.conversation_id == harriet.conversation_id

@@ -79,8 +79,15 @@ async def test_a_full_report_in_slack_through_the_modal(slack: SlackWorkspace, a
         harriet = directory.get_by_email(session=session, email="harriet.osei@example.org")
         directory.link_platform_id(session=session, member=harriet, slack_user_id=HARRIET)
     await slack.click(HARRIET, notice, "Triage")
-    [*_, record] = await slack.api.wait_for("chat.postMessage", count=2)
+    [*_, in_the_channel] = await slack.api.wait_for("chat.postMessage", count=2)
+    assert in_the_channel.params["channel"] == IG_CHANNEL
+    assert "sent you the full record" in in_the_channel.text
+    for private in ("Sam", "Okafor", "Care plan", "practice"):
+        assert private not in in_the_channel.text, "the full record never goes to the shared channel"
+    assert (await delivery.deliver_due(engine=assistant.engine, messengers=[messenger], now=utcnow())).sent == 1
+    [*_, record] = await slack.api.wait_for("chat.postMessage", count=3)
+    assert record.params["channel"] == "D" + HARRIET.lstrip("U"), "the record reaches Harriet's direct messages"
     assert "Care plan for client [NHS number]" in record.text
     await slack.click(HARRIET, record, "Confirm suggested grade")
-    [*_, triaged] = await slack.api.wait_for("chat.postMessage", count=3)
+    [*_, triaged] = await slack.api.wait_for("chat.postMessage", count=4)
     assert f"{reference.group()} is triaged" in triaged.text

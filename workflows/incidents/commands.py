@@ -19,7 +19,7 @@ from bot import wording as bot_wording
 from bot.chat import Choice, Reply
 from bot.conversation import Step, Turn
 from bot.errors import CommandError
-from storage import conversations, directory, incidents
+from storage import conversations, directory, incidents, outbox
 from storage.types import utcnow
 from workflows.incidents import notices, register, wording
 from workflows.incidents.grading import Grade, describe
@@ -191,6 +191,8 @@ def _triaged(turn: Turn, incident: incidents.Incident) -> Reply:
 
 
 def _record(turn: Turn, incident: incidents.Incident, now: dt.datetime) -> Reply:
+    """The full record (names, what happened) for the person alone: asked for where others can see,
+    it goes to their direct messages and the shared conversation is only told so."""
     person = turn.require_person()
     reporter = directory.get(session=turn.session, staff_id=incident.reporter_id)
     notes = incidents.notes_of(session=turn.session, incident=incident)
@@ -199,7 +201,12 @@ def _record(turn: Turn, incident: incidents.Incident, now: dt.datetime) -> Reply
         choices = notices.ig_choices(incident)
     else:
         choices = (Choice(wording.ADD_INFORMATION, f"incident:add:{incident.reference}"),)
-    return Reply(text=text, choices=choices)
+    record = Reply(text=text, choices=choices)
+    if not turn.message.shared:
+        return record
+    outbox.enqueue(session=turn.session, dedup_key=f"incident-record:{incident.reference}:{person.id}:{now.isoformat()}",
+                   replies=[record], staff_id=person.id)
+    return Reply(text=wording.RECORD_SENT_PRIVATELY.format(reference=incident.reference))
 
 
 def _list(turn: Turn, now: dt.datetime) -> Reply:

@@ -145,3 +145,8 @@ STATUSES = {
     "not_reportable": "not reportable",
     "closed": "closed",
 }
+
+RECORD_SENT_PRIVATELY = (
+    "I've sent you the full record of {reference} in a direct message, because others can see this "
+    "conversation."
+)

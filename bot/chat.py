@@ -53,9 +53,15 @@ class ChoiceStyle(StrEnum):
 
 @dataclass(frozen=True)
 class Choice:
+    """A button. `action` is what comes back when it is pressed: at most `MAX_ACTION` characters."""
+
     label: str
     action: str
     style: ChoiceStyle = ChoiceStyle.DEFAULT
+
+
+# The longest button value every channel carries (Slack's limit); the core keeps its actions shorter.
+MAX_ACTION = 2000
 
 
 class FieldKind(StrEnum):

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.chat import Choice, ChoiceStyle, Citation, FieldKind, Form, FormField, Reply
+from bot.chat import MAX_ACTION, Choice, ChoiceStyle, Citation, FieldKind, Form, FormField, Reply
 from bot.slack import markup
 
 Block = dict[str, Any]
@@ -64,7 +64,7 @@ def button(choice: Choice, index: int) -> Block:
         "type": "button",
         "action_id": f"{CHOICE_ACTION}:{index}",
         "text": _plain(markup.truncate(choice.label, 75)),
-        "value": choice.action[:2000],
+        "value": choice.action[:MAX_ACTION],
     }
     if choice.style is not ChoiceStyle.DEFAULT:
         element["style"] = choice.style.value

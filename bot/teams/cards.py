@@ -11,7 +11,7 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from bot.chat import Choice, ChoiceStyle, FieldKind, Form, FormField, Reply
+from bot.chat import MAX_ACTION, Choice, ChoiceStyle, FieldKind, Form, FormField, Reply
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -171,7 +171,7 @@ def submission(value: object) -> tuple[str, dict[str, str] | None] | None:
     if not isinstance(value, dict):
         return None
     action = value.get("action")
-    if not isinstance(action, str) or not action or len(action) > 200:
+    if not isinstance(action, str) or not action or len(action) > MAX_ACTION:
         return None
     fields = {str(name): _text(item) for name, item in value.items()
               if name not in ("action", "msteams") and isinstance(item, (str, int, float, bool))}

@@ -9,7 +9,8 @@ from teams_fakes import APP_ID, OUTBOUND_TOKEN, FakeConnector, Igbot, TeamsUser
 
 from bot.chat import FieldKind, Form, FormField, Reply
 from bot.conversation import Conversation, Step, Turn, start_action
-from storage import conversations, directory, teams_references
+from storage import conversations, curation, directory, teams_references
+from storage.curation import Signal
 from storage.engine import session_scope
 
 
@@ -34,6 +35,21 @@ async def test_a_question_is_answered_as_a_card_with_its_source(
         assert member is not None and member.teams_user_id == sam.aad_object_id, "matched by email, id kept"
         stored = teams_references.get_personal(session=session, staff_id=member.id or 0)
         assert stored is not None and stored.conversation_id == sam.conversation_id
+
+
+async def test_not_helpful_after_a_long_question_is_stored(
+    igbot: Igbot, connector: FakeConnector, sam: TeamsUser, engine: Engine
+) -> None:
+    question = ("I accidentally emailed a spreadsheet with some of our clients' support plans to the wrong "
+                "address this morning and I only noticed when the person replied to tell me, what should I do now?")
+    await igbot.post(sam.says(connector.url, question))
+    [answer] = await connector.wait_for(1)
+    await igbot.post(sam.presses(connector.url, answer.buttons["Not helpful"]))
+    [_, reply] = await connector.wait_for(2)
+    assert "Sorry" in reply.text
+    with session_scope(engine) as session:
+        [gap] = curation.get_gaps(session=session)
+    assert gap.signal == Signal.NOT_HELPFUL and gap.question.startswith("I accidentally emailed")
 
 
 async def test_a_known_person_is_recognised_by_their_entra_id_without_asking_the_roster(

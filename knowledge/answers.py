@@ -15,10 +15,10 @@ from types import MappingProxyType
 from bot import wording
 from bot.chat import Choice, ChoiceStyle, Citation, Reply
 from bot.conversation import Conversation, Turn, start_action
-from bot.errors import CommandError
+from bot.errors import CommandError, ConfigurationError
 from bot.profile import Profile
 from knowledge.citations import SourceCatalogue
-from knowledge.entries import Entry, load_entries
+from knowledge.entries import Entry, KnowledgeError, load_entries
 from knowledge.identifiers import Finding, find_identifiers, redact, redact_findings
 from knowledge.retrieval import Answer, KnowledgeIndex, render_answer
 from storage import curation, outbox
@@ -45,7 +45,12 @@ class KnowledgeAnswerer:
 
     @classmethod
     def load(cls, profile: Profile) -> KnowledgeAnswerer:
-        return cls(profile=profile, index=KnowledgeIndex.build(load_entries()), sources=SourceCatalogue.load(profile))
+        """The shipped knowledge base; content that cannot be read stops start-up with one sentence."""
+        try:
+            index = KnowledgeIndex.build(load_entries())
+        except KnowledgeError as error:
+            raise ConfigurationError(f"The knowledge base cannot be loaded: {error}") from None
+        return cls(profile=profile, index=index, sources=SourceCatalogue.load(profile))
 
     def ask(self, question: str) -> Answer:
         """The index's answer to a question, identifiers removed first: they never help and are never kept."""

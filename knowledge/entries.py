@@ -77,7 +77,7 @@ def load_entries(directory: Path | str = ENTRIES_DIRECTORY) -> list[Entry]:
 
 def load_entry_file(path: Path) -> list[Entry]:
     """The entries of one YAML file, which holds a list of mappings (or nothing)."""
-    content = _read_yaml(path)
+    content = read_yaml(path)
     if content is None:
         return []
     if not isinstance(content, list):
@@ -89,7 +89,7 @@ def load_entry_file(path: Path) -> list[Entry]:
 def load_sources(path: Path | str = SOURCES_PATH) -> dict[str, SourceDocument]:
     """The documents of sources.yaml, by key."""
     path = Path(path)
-    content = _read_yaml(path)
+    content = read_yaml(path)
     if content is None:
         return {}
     if not isinstance(content, Mapping):
@@ -107,7 +107,8 @@ def load_sources(path: Path | str = SOURCES_PATH) -> dict[str, SourceDocument]:
     return documents
 
 
-def _read_yaml(path: Path) -> Any:
+def read_yaml(path: Path) -> Any:
+    """A knowledge file's YAML; a missing file or bad YAML is a `KnowledgeError` naming the file."""
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except FileNotFoundError as error:

@@ -15,9 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from knowledge.entries import KnowledgeError
+from knowledge.entries import KnowledgeError, read_yaml
 
 SYNONYMS_PATH = Path(__file__).resolve().parent / "synonyms.yaml"
 OUT_OF_SCOPE = "out_of_scope"
@@ -38,7 +36,7 @@ class Language:
 def load_language(path: Path | str = SYNONYMS_PATH) -> Language:
     """The language data in `path`, with every synonym stemmed the way questions are."""
     path = Path(path)
-    data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data: Any = read_yaml(path) or {}
     stopwords = frozenset(re.findall(r"[a-z0-9]+", str(data.get("stopwords", "")).lower()))
     spellings = {str(k).lower(): str(v).lower() for k, v in data.get("spellings", {}).items()}
     keep_whole = frozenset(str(word).lower() for word in data.get("keep_whole", []))

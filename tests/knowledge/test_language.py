@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from knowledge.entries import KnowledgeError
 from knowledge.language import Language, load_language, terms_of, words_of
 
 
@@ -33,3 +36,12 @@ def test_homework_is_not_working_from_home(language: Language) -> None:
 
 def test_an_off_topic_phrase_is_marked(language: Language) -> None:
     assert "out_of_scope" in terms("when is the team away day", language)
+
+
+def test_a_broken_or_missing_synonyms_file_is_one_sentence_naming_it(tmp_path: Path) -> None:
+    broken = tmp_path / "synonyms.yaml"
+    broken.write_text("synonyms: [unclosed\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="synonyms.yaml: not valid YAML"):
+        load_language(broken)
+    with pytest.raises(KnowledgeError, match="missing.yaml: file not found"):
+        load_language(tmp_path / "missing.yaml")

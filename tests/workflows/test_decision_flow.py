@@ -7,21 +7,14 @@ from storage import audit, conversations, decisions
 from storage.engine import session_scope
 
 
-def _walk_direct_care_with_consent(chat):  # type: ignore[no-untyped-def]  # Chat from conftest
-    chat.say("can I share this?")
-    chat.say("1")  # the person's own care
-    return chat.say("1")  # they agreed or would expect it
-
-
 def test_sharing_for_care_with_consent_says_yes_with_reasons_sources_and_a_record(chat_as, engine: Engine) -> None:  # type: ignore[no-untyped-def]
     sam = chat_as("sam.okafor@example.org")
     replies = sam.say("share")
     assert replies[0].title == "Can I share this?"
     assert "What do you want to share" in replies[0].text
-    replies = sam.say(action=replies[0].choices[0].action)
-    while not replies[0].notes or "recorded" not in replies[0].notes[0]:
-        replies = sam.say("1")
-    outcome = replies[0]
+    sam.say(action=replies[0].choices[0].action)  # the person's own care
+    sam.say("1")  # they agreed or would expect it
+    [outcome] = sam.say("1")  # sent securely
     assert outcome.text.startswith("*Yes")
     assert "*Why*" in outcome.text
     assert outcome.citations, "an outcome names its sources"
@@ -30,7 +23,7 @@ def test_sharing_for_care_with_consent_says_yes_with_reasons_sources_and_a_recor
         [decision] = decisions.get_all(session=session, staff_id=sam.staff_id)
         assert decision.reference == reference
         assert decision.tree_id == "can-i-share" and decision.tree_version >= 1
-        assert decision.answers[0] == "direct-care" or decision.answers
+        assert decision.answers == ["direct-care", "agreed-or-expected", "secure"]
         assert decision.verdict.startswith("yes")
         assert conversations.get(connection=session.connection(), staff_id=sam.staff_id) is None, "the flow has finished"
         assert audit.verify(session=session) is None

@@ -31,17 +31,22 @@ class Assistant:
     conversation: Conversation
 
 
-def open_database(settings: Settings) -> Engine:
-    """Connect, and bring the schema up to date: by itself for the embedded default, on request otherwise."""
+def open_database(settings: Settings, *, demo: Profile | None = None) -> Engine:
+    """Connect, and bring the schema up to date: by itself for the embedded default, on request otherwise.
+
+    With `demo` (the profile in use), an embedded database with nobody in its directory gets the
+    invented demo staff and their training, so there is something to try igbot with.
+    """
     engine = create_database_engine(settings.database_url)
     check_connection(engine)
     if settings.uses_embedded_database:
         migrate.upgrade(engine)
-        with session_scope(engine) as session:
-            if directory.count(session=session) == 0:
-                added = import_directory(session=session, path=DEMO_DIRECTORY)
-                log.info("loaded demo directory people=%d", added)
-                _seed_demo_training(session, settings)
+        if demo is not None:
+            with session_scope(engine) as session:
+                if directory.count(session=session) == 0:
+                    added = import_directory(session=session, path=DEMO_DIRECTORY)
+                    log.info("loaded demo directory people=%d", added)
+                    _seed_demo_training(session, demo)
     elif migrate.pending(engine):
         raise ConfigurationError("The database schema is not up to date: run `igbot db upgrade` first.")
     return engine
@@ -49,7 +54,7 @@ def open_database(settings: Settings) -> Engine:
 
 def build_assistant(settings: Settings) -> Assistant:
     profile = load_profile(settings.profile_path)
-    engine = open_database(settings)
+    engine = open_database(settings, demo=profile)
     return Assistant(settings=settings, profile=profile, engine=engine, conversation=build_conversation(profile, engine))
 
 
@@ -70,10 +75,9 @@ def _installers() -> list[Callable[[Conversation], None]]:
     return [answers.install, decisions.install, training.install, incidents.install]
 
 
-def _seed_demo_training(session: Session, settings: Settings) -> None:
+def _seed_demo_training(session: Session, profile: Profile) -> None:
     """The demo directory comes with invented training dates, so the training status has something to show."""
     from storage.training import seed_demo_completions
     from workflows.training import today_in
 
-    profile = load_profile(settings.profile_path)
     seed_demo_completions(session=session, profile=profile, today=today_in(profile))

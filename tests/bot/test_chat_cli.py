@@ -128,3 +128,14 @@ def test_the_interactive_chat_greets_says_how_to_leave_then_answers(  # type: ig
     assert before_prompt.rstrip().endswith(wording.CONSOLE_LEAVING)
     assert after_prompt.startswith("The Data Protection Officer (DPO)")
     assert after_prompt.endswith("you> ")  # the prompt again, until the input ends
+
+
+def test_importing_the_real_directory_into_a_new_database_brings_no_demo_staff(tmp_path: Path) -> None:
+    staff = tmp_path / "staff.yaml"
+    staff.write_text("- {email: ada.quill@example.org, name: Ada Quill, team: Harbour Recovery}\n"
+                     "- {email: ben.hartley@example.org, name: Ben Hartley, team: Harbour Recovery}\n", encoding="utf-8")
+    imported = igbot(tmp_path, "directory", "import", str(staff))
+    assert imported.returncode == 0 and "Added 2 people" in imported.stdout
+    assert "Hello Ada Quill" in igbot(tmp_path, "chat", "--as", "ada.quill@example.org", stdin="help\n").stdout
+    demo = igbot(tmp_path, "chat", stdin="help\n")
+    assert demo.returncode != 0 and "No one with the email sam.okafor@example.org" in demo.stderr

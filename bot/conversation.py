@@ -193,15 +193,25 @@ class Conversation:
                 if not self._log(unit.connection, message):
                     log.info("skipped delivery=%s channel=%s already handled", message.delivery_id, message.channel)
                     return []
-                return self._route(Turn(unit=unit, message=message, profile=self.profile))
+                return self._with_directory_note(message, self._route(Turn(unit=unit, message=message,
+                                                                            profile=self.profile)))
         except CommandError as error:
-            return [Reply(text=str(error))]
+            return self._with_directory_note(message, [Reply(text=str(error))])
         except DatabaseBusy as error:
             if bind is not self.engine:
                 raise  # nothing was written: `handle` does the turn again where it may wait
             return self._apologise(error, message)
         except Exception as error:  # noqa: BLE001  # the one central handler: log the traceback, answer calmly
             return self._apologise(error, message)
+
+    def _with_directory_note(self, message: IncomingMessage, replies: list[Reply]) -> list[Reply]:
+        """Someone not in the directory is told, once per answer, that answers are general and whom to ask."""
+        if message.staff_id is not None or not replies:
+            return replies
+        note = wording.NOT_IN_DIRECTORY.format(**self.profile.placeholders())
+        if any(note in reply.text or note in reply.notes for reply in replies):
+            return replies
+        return [*replies[:-1], replace(replies[-1], notes=(*replies[-1].notes, note))]
 
     @staticmethod
     def _apologise(error: Exception, message: IncomingMessage) -> list[Reply]:
@@ -237,7 +247,7 @@ class Conversation:
         if prefix == "start":
             workflow = self.workflows.get(rest)
             if workflow is None:
-                return [Reply(text=wording.STALE_BUTTON)]
+                return [Reply(text=wording.FLOW_NOT_AVAILABLE)]
             return self._start(turn, workflow)
         if prefix == "help":
             return [self.help(turn)]

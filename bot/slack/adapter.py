@@ -11,7 +11,7 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -21,7 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import wording
 from bot.app import Assistant
-from bot.chat import Channel, IncomingMessage, Reply
+from bot.chat import Channel, IncomingMessage
 from bot.conversation import start_action
 from bot.slack import blocks, home, markup
 from bot.slack.identity import SlackIdentity
@@ -173,9 +173,7 @@ class SlackChannel:
                                   supports_forms=bool(trigger_id), platform_user_id=caller.slack_user_id,
                                   delivery_id=delivery_id, shared=shared)
         async with self.queue.turn(caller.slack_user_id):
-            replies = self._unavailable(action) or await self.assistant.conversation.handle(message)
-            if staff_id is None:
-                replies = self._with_directory_note(replies)
+            replies = await self.assistant.conversation.handle(message)
             await self.poster.deliver(destination, replies, trigger_id=trigger_id)
 
     async def publish_home(self, caller: Caller) -> None:
@@ -186,20 +184,6 @@ class SlackChannel:
                                           staff_id=staff_id, today=today)
         await self.client.views_publish(user_id=caller.slack_user_id,
                                         view=home.view(summary, conversation=conversation, today=today))
-
-    def _unavailable(self, action: str | None) -> list[Reply]:
-        """A flow that is not installed (yet) is explained plainly, not as a stale button."""
-        prefix, _, name = (action or "").partition(":")
-        if prefix == "start" and name not in self.assistant.conversation.workflows:
-            return [Reply(text=wording.FLOW_NOT_AVAILABLE)]
-        return []
-
-    def _with_directory_note(self, replies: list[Reply]) -> list[Reply]:
-        """Someone not in the directory is told, once per answer, that answers are general and whom to ask."""
-        note = wording.NOT_IN_DIRECTORY.format(**self.assistant.profile.placeholders())
-        if not replies or any(note in reply.text or note in reply.notes for reply in replies):
-            return replies
-        return [*replies[:-1], replace(replies[-1], notes=(*replies[-1].notes, note))]
 
     async def _after_click(self, body: Body, caller: Caller, label: str) -> Destination:
         """Where the answer goes, after turning the pressed buttons into a note of what was chosen."""

@@ -94,4 +94,4 @@ def test_someone_not_in_the_directory_is_told_whom_to_ask(conversation: Conversa
 
 
 def test_an_old_button_is_explained(conversation: Conversation, chat_as) -> None:  # type: ignore[no-untyped-def]
-    assert "already finished" in chat_as("sam.okafor@example.org").text(action="start:no-such-flow")
+    assert "isn't available" in chat_as("sam.okafor@example.org").text(action="start:no-such-flow")

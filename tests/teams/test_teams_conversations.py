@@ -75,6 +75,7 @@ async def test_someone_not_in_the_directory_gets_general_answers_and_is_told_who
 
     answer, refusal = await connector.wait_for(2)
     assert any(text.startswith("Source: ") for text in answer.texts)
+    assert "can't find you" in answer.text, "a general answer says whom to ask"
     assert "can't find you" in refusal.text
 
 

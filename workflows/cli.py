@@ -28,7 +28,9 @@ def _check(arguments: argparse.Namespace) -> int:
     if missing:
         print(f"igbot: no such tree file: {missing[0]}")
         return 2
-    problems = check_tree_files(paths, citation_refs=SourceCatalogue.load(profile).known_refs())
+    problems = check_tree_files(
+        paths, citation_refs=SourceCatalogue.load(profile).known_refs(), placeholders=set(profile.placeholders())
+    )
     for problem in problems:
         print(f"error: {problem}")
     if problems:

@@ -9,9 +9,15 @@ from typing import Any
 import pytest
 import yaml
 
-from workflows.trees import Problem, check_tree_files, known_citation_refs
+from bot.cli import main
+from bot.profile import load_profile
+from bot.settings import EXAMPLE_PROFILE
+from knowledge.citations import SourceCatalogue
+from workflows.trees import Problem, check_tree_files
 
-REFS = frozenset({"DQ402", "caldicott-2020"})
+PROFILE = load_profile(EXAMPLE_PROFILE)
+REFS = SourceCatalogue.load(PROFILE).known_refs()
+PLACEHOLDERS = set(PROFILE.placeholders())
 
 
 def small_tree() -> dict[str, Any]:
@@ -55,7 +61,7 @@ def small_tree() -> dict[str, Any]:
 def check(tmp_path: Path, tree: dict[str, Any]) -> list[Problem]:
     path = tmp_path / "small.yaml"
     path.write_text(yaml.safe_dump(tree, sort_keys=False), encoding="utf-8")
-    return check_tree_files([path], citation_refs=REFS)
+    return check_tree_files([path], citation_refs=REFS, placeholders=PLACEHOLDERS)
 
 
 def messages(problems: list[Problem]) -> list[str]:
@@ -149,9 +155,11 @@ def test_an_unknown_placeholder_is_found(tmp_path: Path) -> None:
     tree = small_tree()
     tree["questions"]["first"]["help"] = "Ask {manager_name} if unsure."
     tree["outcomes"]["ask"]["reasons"].append("Or email {dpo_email}.")
+    tree["outcomes"]["fine"]["reasons"].append("{Caldicott_Name} agrees.")
 
     assert messages(check(tmp_path, tree)) == [
         "small: question first: unknown placeholder {manager_name}",
+        "small: outcome fine: unknown placeholder {Caldicott_Name}",
         "small: outcome ask: unknown placeholder {dpo_email}",
     ]
 
@@ -211,39 +219,48 @@ def test_two_files_with_the_same_tree_id_are_reported(tmp_path: Path) -> None:
         path.write_text(yaml.safe_dump(small_tree()), encoding="utf-8")
         paths.append(path)
 
-    assert messages(check_tree_files(paths, citation_refs=REFS)) == ["small: (tree): another tree has the same id"]
+    assert messages(check_tree_files(paths, citation_refs=REFS, placeholders=PLACEHOLDERS)) == ["small: (tree): another tree has the same id"]
 
 
-def write_profile(tmp_path: Path) -> Path:
-    profile = tmp_path / "profile.yaml"
-    profile.write_text("policies:\n  - number: DQ402\n  - number: DQ199.1\n", encoding="utf-8")
-    return profile
+def write(tmp_path: Path, tree: dict[str, Any]) -> str:
+    path = tmp_path / "small.yaml"
+    path.write_text(yaml.safe_dump(tree, sort_keys=False), encoding="utf-8")
+    return str(path)
 
 
-@pytest.mark.parametrize(
-    "catalogue",
-    [
-        "uk-gdpr:\n  title: UK GDPR\nndoo:\n  title: National data opt-out\n",
-        "sources:\n  uk-gdpr: {title: UK GDPR}\n  ndoo: {title: National data opt-out}\n",
-        "sources:\n  - key: uk-gdpr\n  - key: ndoo\n",
-        "- id: uk-gdpr\n- id: ndoo\n",
-    ],
-    ids=["mapping", "mapping-under-sources", "list-of-keys", "list-of-ids"],
-)
-def test_citation_refs_are_policy_numbers_and_source_keys(tmp_path: Path, catalogue: str) -> None:
-    sources = tmp_path / "sources.yaml"
-    sources.write_text(catalogue, encoding="utf-8")
-
-    refs = known_citation_refs(sources_path=sources, profile_path=write_profile(tmp_path))
-
-    assert refs == {"DQ402", "DQ199.1", "uk-gdpr", "ndoo"}
+def use_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, extra_policy: str | None = None) -> None:
+    """Point ``igbot`` at a copy of the example profile, with one more policy if asked."""
+    raw = yaml.safe_load(EXAMPLE_PROFILE.read_text(encoding="utf-8"))
+    if extra_policy is not None:
+        raw["policies"].append({"number": extra_policy, "title": "Records Management Policy"})
+    path = tmp_path / "profile.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    monkeypatch.setenv("IGBOT_PROFILE", str(path))
+    monkeypatch.setenv("IGBOT_HOME", str(tmp_path / "home"))
 
 
-def test_a_sources_catalogue_not_yet_written_counts_as_empty(tmp_path: Path) -> None:
-    refs = known_citation_refs(sources_path=tmp_path / "missing.yaml", profile_path=write_profile(tmp_path))
+def test_tree_check_accepts_every_name_the_profile_fills_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    use_profile(tmp_path, monkeypatch)
+    tree = small_tree()
+    tree["outcomes"]["fine"]["reasons"].append("Then log it in {incident_system} and finish {training_name}.")
 
-    assert refs == {"DQ402", "DQ199.1"}
+    assert main(["tree", "check", write(tmp_path, tree)]) == 0
+    assert capsys.readouterr().out == "All 1 decision trees are sound.\n"
 
 
-def test_the_real_profile_gives_the_policy_numbers() -> None:
-    assert {"DQ402", "DQ199", "DQ199.1", "DQ163", "DQ404", "DQ405", "DQ406"} <= known_citation_refs()
+def test_tree_check_cites_the_policies_of_the_profile_in_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree = small_tree()
+    tree["outcomes"]["fine"]["citations"].append({"ref": "RM101"})
+    path = write(tmp_path, tree)
+
+    use_profile(tmp_path, monkeypatch)
+    assert main(["tree", "check", path]) == 1
+    assert "error: small: outcome fine: unknown citation ref 'RM101'" in capsys.readouterr().out
+
+    use_profile(tmp_path, monkeypatch, extra_policy="RM101")
+    assert main(["tree", "check", path]) == 0
+    assert capsys.readouterr().out == "All 1 decision trees are sound.\n"

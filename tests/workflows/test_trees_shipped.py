@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.profile import Profile
 from workflows.trees import DecisionTree, Outcome, Question, Verdict, check_shipped_trees, load_all
 from workflows.trees.model import ASK_VERDICTS
 
@@ -170,8 +171,8 @@ def test_the_four_trees_are_shipped(trees: dict[str, DecisionTree]) -> None:
     assert set(trees) == {"can-i-share", "device-or-app", "is-this-an-incident", "how-long-to-keep"}
 
 
-def test_shipped_trees_pass_the_checker() -> None:
-    assert [str(problem) for problem in check_shipped_trees()] == []
+def test_shipped_trees_pass_the_checker(profile: Profile) -> None:
+    assert [str(problem) for problem in check_shipped_trees(profile)] == []
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ walk, ``loading`` reads them, ``check`` proves them sound and ``render`` fills i
 organisation's names.
 """
 
-from workflows.trees.check import Problem, check_shipped_trees, check_tree, check_tree_files, known_citation_refs
+from workflows.trees.check import Problem, check_shipped_trees, check_tree, check_tree_files
 from workflows.trees.loading import load_all, load_tree, parse_tree
 from workflows.trees.model import (
     AnsweredQuestion,
@@ -36,7 +36,6 @@ __all__ = [
     "check_shipped_trees",
     "check_tree",
     "check_tree_files",
-    "known_citation_refs",
     "load_all",
     "load_tree",
     "parse_tree",

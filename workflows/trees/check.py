@@ -8,19 +8,15 @@ the profile cannot fill. ``check_tree_files`` is what ``igbot tree check`` runs.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from bot.profile import Profile
+from knowledge.citations import SourceCatalogue
 from workflows.trees.loading import load_tree, tree_files
 from workflows.trees.model import DecisionTree, Option, Outcome, Question, TreeError, Verdict
-from workflows.trees.render import PLACEHOLDERS, placeholders_in
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SOURCES_PATH = REPO_ROOT / "knowledge" / "sources.yaml"
-PROFILE_PATH = REPO_ROOT / "bot" / "profiles" / "example.yaml"
+from workflows.trees.render import placeholders_in
 
 # Flows an outcome may hand over to when the tree ends.
 KNOWN_FLOWS: frozenset[str] = frozenset({"incident-report"})
@@ -42,7 +38,7 @@ def check_tree(
     tree: DecisionTree,
     *,
     citation_refs: Collection[str],
-    placeholders: Collection[str] = PLACEHOLDERS,
+    placeholders: Collection[str],
     flows: Collection[str] = KNOWN_FLOWS,
 ) -> list[Problem]:
     """Every problem found in ``tree``; an empty list means it is sound."""
@@ -61,7 +57,7 @@ def check_trees(
     trees: Iterable[DecisionTree],
     *,
     citation_refs: Collection[str],
-    placeholders: Collection[str] = PLACEHOLDERS,
+    placeholders: Collection[str],
     flows: Collection[str] = KNOWN_FLOWS,
 ) -> list[Problem]:
     """Every problem in each tree, and any tree id used twice."""
@@ -78,12 +74,11 @@ def check_trees(
 def check_tree_files(
     paths: Iterable[Path],
     *,
-    citation_refs: Collection[str] | None = None,
-    placeholders: Collection[str] = PLACEHOLDERS,
+    citation_refs: Collection[str],
+    placeholders: Collection[str],
 ) -> list[Problem]:
     """Load and check each file. A file that cannot be loaded is one problem naming
-    the file and field. Citation refs default to the real ones (``known_citation_refs``)."""
-    refs = known_citation_refs() if citation_refs is None else citation_refs
+    the file and field."""
     problems: list[Problem] = []
     trees: list[DecisionTree] = []
     for path in paths:
@@ -91,44 +86,16 @@ def check_tree_files(
             trees.append(load_tree(path))
         except TreeError as error:
             problems.append(Problem(error.source, error.field, error.problem))
-    return problems + check_trees(trees, citation_refs=refs, placeholders=placeholders)
+    return problems + check_trees(trees, citation_refs=citation_refs, placeholders=placeholders)
 
 
-def check_shipped_trees() -> list[Problem]:
-    """Every problem in the trees shipped in ``workflows/trees/data/``."""
-    return check_tree_files(tree_files())
-
-
-def known_citation_refs(*, sources_path: Path = SOURCES_PATH, profile_path: Path = PROFILE_PATH) -> frozenset[str]:
-    """What a citation may refer to: the policy numbers in the organisation profile and
-    the keys of the sources catalogue. A sources file that does not exist yet counts as
-    empty."""
-    return frozenset(_policy_numbers(profile_path)) | frozenset(_source_keys(sources_path))
-
-
-def _policy_numbers(profile_path: Path) -> list[str]:
-    profile = yaml.safe_load(profile_path.read_text(encoding="utf-8")) or {}
-    policies = profile.get("policies", []) if isinstance(profile, Mapping) else []
-    return [str(policy["number"]) for policy in policies if isinstance(policy, Mapping) and "number" in policy]
-
-
-def _source_keys(sources_path: Path) -> list[str]:
-    """Keys of the sources catalogue, whether it is a mapping of key to source (at the
-    top or under ``sources:``) or a list of sources each with a ``key`` or ``id``."""
-    if not sources_path.exists():
-        return []
-    catalogue = yaml.safe_load(sources_path.read_text(encoding="utf-8"))
-    if isinstance(catalogue, Mapping) and "sources" in catalogue:
-        catalogue = catalogue["sources"]
-    if isinstance(catalogue, Mapping):
-        return [str(key) for key in catalogue]
-    if isinstance(catalogue, list):
-        return [
-            str(entry.get("key", entry.get("id")))
-            for entry in catalogue
-            if isinstance(entry, Mapping) and ("key" in entry or "id" in entry)
-        ]
-    return []
+def check_shipped_trees(profile: Profile) -> list[Problem]:
+    """Every problem in the trees shipped in ``workflows/trees/data/``, judged against
+    what ``profile`` can cite and fill in: its policy numbers, the sources catalogue and
+    its placeholders, the same as the knowledge base is judged against."""
+    return check_tree_files(
+        tree_files(), citation_refs=SourceCatalogue.load(profile).known_refs(), placeholders=set(profile.placeholders())
+    )
 
 
 def _check_start(tree: DecisionTree) -> list[Problem]:

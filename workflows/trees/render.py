@@ -1,8 +1,9 @@
 """Filling the organisation's names into tree text (values from `Profile.placeholders()`).
 
 Tree text may name people and addresses from the organisation profile with a placeholder
-in single braces, such as ``{caldicott_name}``. Only the names in ``PLACEHOLDERS`` exist;
-``check.py`` reports any other.
+in single braces, such as ``{caldicott_name}``. Only the names the profile in use gives
+exist; ``check.py`` reports any other, and any ``{Name}`` at all is read as a placeholder so
+that a mistyped one is caught rather than shown to staff.
 """
 
 from __future__ import annotations
@@ -12,18 +13,6 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from workflows.trees.model import DecisionTree
-
-PLACEHOLDERS: frozenset[str] = frozenset(
-    {
-        "org_name",
-        "dp_email",
-        "dpo_name",
-        "caldicott_name",
-        "deputy_caldicott_name",
-        "siro_name",
-        "ig_officer_name",
-    }
-)
 
 PLACEHOLDER_PATTERN = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 

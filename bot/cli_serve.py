@@ -156,7 +156,7 @@ async def _socket_mode(assistant: Assistant, *, enabled: bool) -> AsyncIterator[
 
     channel = create_channel(assistant)
     await open_session(channel)
-    handler = AsyncSocketModeHandler(build_bolt_app(channel, socket_mode=True), app_token=assistant.settings.slack_app_token)
+    handler = AsyncSocketModeHandler(build_bolt_app(channel), app_token=assistant.settings.slack_app_token)
     await handler.connect_async()  # type: ignore[no-untyped-call]  # bolt leaves it unannotated
     log.info("connected to Slack over Socket Mode")
     try:

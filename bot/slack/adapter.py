@@ -38,7 +38,7 @@ SUBCOMMANDS = {
     "help": "help:",
     "report": start_action(home.INCIDENT_REPORT),
     "share": start_action(home.SHARING_CHECK),
-    "training": start_action("training"),
+    "training": start_action(home.TRAINING),
 }
 
 

@@ -9,23 +9,26 @@ from sqlalchemy import Engine
 
 from bot import wording
 from bot.chat import Choice, ChoiceStyle
-from bot.conversation import Conversation, start_action
+from bot.conversation import Conversation, label_of, start_action
 from bot.slack import markup
 from bot.slack.blocks import Block, button
 from storage import conversations, directory, incidents, training
 from storage.incidents import IncidentStatus
 from storage.engine import session_scope
 from storage.training import TrainingStatus
+from workflows import training as training_workflow
+from workflows.incidents import questions as incident_questions
 from workflows.training import describe
 
-INCIDENT_REPORT = "incident-report"
-SHARING_CHECK = "can-i-share"
+INCIDENT_REPORT = incident_questions.WORKFLOW
+SHARING_CHECK = "can-i-share"  # the decision tree's id
+TRAINING = training_workflow.NAME
 MAX_REFERENCES = 5
 
 HOME_BUTTONS = (
     Choice(label="Report an incident", action=start_action(INCIDENT_REPORT), style=ChoiceStyle.DANGER),
     Choice(label="Can I share this?", action=start_action(SHARING_CHECK), style=ChoiceStyle.PRIMARY),
-    Choice(label="My training", action=start_action("training")),
+    Choice(label="My training", action=start_action(TRAINING)),
     Choice(label="Help", action="help:"),
 )
 
@@ -92,9 +95,7 @@ def _waiting(summary: HomeSummary) -> list[Block]:
 
 def _label(conversation: Conversation, workflow_name: str) -> str:
     workflow = conversation.workflows.get(workflow_name)
-    if workflow is None:
-        return workflow_name
-    return workflow.help_line.split(":")[0].strip("*_ ") or workflow_name
+    return (label_of(workflow) if workflow is not None else "") or workflow_name
 
 
 def _header() -> Block:

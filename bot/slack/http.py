@@ -48,13 +48,11 @@ def _web_api_logger() -> logging.Logger:
     return logger
 
 
-def build_bolt_app(channel: SlackChannel, *, socket_mode: bool = False) -> AsyncApp:
-    settings = channel.assistant.settings
+def build_bolt_app(channel: SlackChannel) -> AsyncApp:
     # `SlackEndpoint` checks every HTTP request's signature, once, before bolt sees it; over
-    # Socket Mode there is no signature to check.
+    # Socket Mode there is no signature to check. So bolt needs no signing secret of its own.
     app = AsyncApp(
         client=channel.client,
-        signing_secret=None if socket_mode else settings.slack_signing_secret,
         request_verification_enabled=False,
         process_before_response=False,
         name="igbot",

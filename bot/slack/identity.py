@@ -45,9 +45,6 @@ class SlackIdentity:
         self._cache[slack_user_id] = (staff_id, time.monotonic() + lifetime)
         return staff_id
 
-    def forget(self, slack_user_id: str) -> None:
-        self._cache.pop(slack_user_id, None)
-
     def _stored(self, slack_user_id: str) -> int | None:
         with session_scope(self.engine) as session:
             member = directory.get_by_slack_id(session=session, slack_user_id=slack_user_id)

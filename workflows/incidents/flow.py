@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot import wording as bot_wording
 from bot.chat import Choice, ChoiceStyle, Reply
-from bot.conversation import Step, Turn, normalise_command
+from bot.conversation import CARRY_ON, Step, Turn, normalise_command
 from storage import conversations
 from storage.types import utcnow
 from workflows.incidents import commands, report, wording
@@ -77,7 +77,7 @@ class IncidentReport:
         if commands.matches(turn.text):
             outcome = commands.run(turn, now=self.clock())
             return Step([*outcome.replies, *self._where_we_are(turn, state)], state)
-        if typed in self.triggers or typed in ("continue", "carry on"):
+        if typed in self.triggers or typed in (CARRY_ON, "carry on"):
             return Step([Reply(text=wording.WELCOME_BACK), *self._where_we_are(turn, state)], state)
         if typed in _BACK_WORDS:
             return self._back(turn, state)

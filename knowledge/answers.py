@@ -76,7 +76,7 @@ class KnowledgeAnswerer:
 
     def entry_reply(self, entry: Entry, *, related: list[Entry], question: str = "",
                     notes: tuple[str, ...] = ()) -> Reply:
-        text, citations = self._rendered(entry)
+        text, citations = self.rendered(entry)
         choices = [
             Choice("Helpful", f"{ACTION_PREFIX}:helpful:{entry.id}"),
             Choice("Not helpful", f"{ACTION_PREFIX}:unhelpful:{entry.id}:{question[:400]}"),
@@ -90,7 +90,7 @@ class KnowledgeAnswerer:
         choices += [Choice(f"Related: {other.title}", f"{ACTION_PREFIX}:show:{other.id}") for other in related[:2]]
         return Reply(title=entry.title, text=text, citations=citations, choices=tuple(choices), notes=notes)
 
-    def _rendered(self, entry: Entry) -> tuple[str, tuple[Citation, ...]]:
+    def rendered(self, entry: Entry) -> tuple[str, tuple[Citation, ...]]:
         """An entry's answer with the profile's values filled in, and its citations: the same for every asker."""
         rendered = self._by_entry.get(entry.id)
         if rendered is None:
@@ -99,12 +99,10 @@ class KnowledgeAnswerer:
         return rendered
 
     def _decline(self, turn: Turn, question: str, result: Answer, notes: tuple[str, ...]) -> Reply:
-        staff_id = turn.person.id if turn.person else None
         item = curation.create(session=turn.session, signal=Signal.DECLINED, question=question, score=result.score,
-                               staff_id=staff_id)
-        values = self.profile.placeholders()
+                               staff_id=turn.message.staff_id)
         suggestions = [Choice(entry.title, f"{ACTION_PREFIX}:show:{entry.id}") for entry in result.related[:2]]
-        text = (wording.DECLINE_WITH_SUGGESTIONS if suggestions else wording.DECLINE).format(**values)
+        text = (wording.DECLINE_WITH_SUGGESTIONS if suggestions else wording.DECLINE).format(**self._placeholders)
         refer = Choice("Ask the IG team", f"{ACTION_PREFIX}:refer-declined:{item.id}", ChoiceStyle.PRIMARY)
         return Reply(text=text, choices=(*suggestions, refer), notes=notes)
 
@@ -112,8 +110,7 @@ class KnowledgeAnswerer:
         """Buttons on answers: feedback, passing a question to the IG team, showing a related entry."""
         verb, _, argument = rest.partition(":")
         entry_id, _, question = argument.partition(":")
-        staff_id = turn.person.id if turn.person else None
-        values = self.profile.placeholders()
+        staff_id = turn.message.staff_id
         if verb == "show":
             return [self.entry_reply(self._entry(entry_id), related=[])]
         if verb == "helpful":
@@ -128,7 +125,7 @@ class KnowledgeAnswerer:
             return [self._refer(turn, redact(question), entry_id=entry_id)]
         if verb == "refer-declined" and entry_id.isdigit():
             declined = curation.get(session=turn.session, item_id=int(entry_id))
-            if declined is not None:
+            if declined is not None and declined.staff_id == staff_id:  # only the asker passes it on
                 return [self._refer(turn, declined.question, entry_id=None)]
         return [Reply(text=wording.STALE_BUTTON)]
 
@@ -143,7 +140,7 @@ class KnowledgeAnswerer:
                        text=f"{asker} asked a question igbot could not settle:\n\n{question}{about}")
         outbox.enqueue(session=turn.session, dedup_key=f"question-referred:{item.id}", replies=[notice],
                        to_ig_team=True)
-        return Reply(text=wording.REFERRED.format(reference=item.id, **self.profile.placeholders()))
+        return Reply(text=wording.REFERRED.format(reference=item.id, **self._placeholders))
 
     def _entry(self, entry_id: str) -> Entry:
         entry = self.index.get(entry_id)

@@ -14,7 +14,7 @@ from bot.settings import load_settings
 from knowledge.answers import KnowledgeAnswerer
 from knowledge.check import check_knowledge, errors
 from knowledge.entries import ENTRIES_DIRECTORY, SOURCES_PATH
-from knowledge.retrieval import Answer, render_answer
+from knowledge.retrieval import Answer
 from storage import curation
 from storage.engine import session_scope
 
@@ -53,10 +53,10 @@ def _ask(arguments: argparse.Namespace) -> int:
 
 def as_json(answerer: KnowledgeAnswerer, result: Answer) -> dict[str, Any]:
     entry = result.entry if result.answered else None
-    sources = [answerer.sources.cite(source.ref, source.section) for source in entry.sources] if entry else []
+    text, sources = answerer.rendered(entry) if entry else ("", ())
     return {
         "answered": entry is not None,
-        "answer": render_answer(entry, answerer.profile.placeholders()) if entry else "",
+        "answer": text,
         "entry_id": entry.id if entry else None,
         "score": round(result.score, 4),
         "sources": [{"title": source.title, "ref": source.ref, "url": source.url} for source in sources],

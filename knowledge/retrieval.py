@@ -118,7 +118,6 @@ class KnowledgeIndex:
         self._postings = postings
         self._idf = idf
         self._max_idf = _idf(document_frequency=0, entry_count=len(self.entries))
-        self._phrasings = phrasings
         # Phrasings of one entry that share their terms score alike: each is kept once.
         self._sorted_phrasings = [tuple(dict.fromkeys(sorted_tokens(p) for p in entry_phrasings))
                                   for entry_phrasings in phrasings]

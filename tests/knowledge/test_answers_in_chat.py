@@ -52,6 +52,14 @@ def test_an_out_of_scope_question_is_declined_plainly_and_kept_for_curation(chat
     assert "annual leave" in notice.payload[0]["text"]
 
 
+def test_someone_elses_declined_question_cannot_be_passed_on(chat_as, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    [declined] = chat_as("sam.okafor@example.org").say("how do I book annual leave for next month?")
+    [reply] = chat_as("aisha.qureshi@example.org").say(action=declined.choices[-1].action)
+    assert "passed your question" not in reply.text
+    with session_scope(engine) as session:
+        assert outbox.get_all(session=session) == [], "nothing reaches the IG team in Sam's name"
+
+
 def test_personal_identifiers_are_warned_about_and_never_stored(chat_as, engine: Engine) -> None:  # type: ignore[no-untyped-def]
     sam = chat_as("sam.okafor@example.org")
     [reply] = sam.say(f"what's the parking like for patient {NHS_NUMBER} on 07700 900123?")

@@ -39,6 +39,8 @@ import yaml
 from aiohttp import ClientSession, TCPConnector, web
 from chat_load import QUESTIONS, percentile
 
+from bot.app import DEMO_DIRECTORY
+
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "bench-signing-secret-0123456789"
 TOKEN = "xoxb-bench"
@@ -46,7 +48,7 @@ TOKEN = "xoxb-bench"
 
 def demo_people() -> dict[str, str]:
     """Slack user id -> email, for everyone in the demo directory."""
-    people = yaml.safe_load((ROOT / "bot" / "profiles" / "demo-directory.yaml").read_text(encoding="utf-8"))
+    people = yaml.safe_load(DEMO_DIRECTORY.read_text(encoding="utf-8"))
     return {f"UBENCH{number:04d}": person["email"] for number, person in enumerate(people)}
 
 
@@ -227,6 +229,8 @@ async def process(arguments: list[str], env: dict[str, str], port: int) -> Async
                 except OSError:
                     pass
                 await asyncio.sleep(0.1)
+            else:
+                raise SystemExit(f"{arguments} did not answer /healthz within 60 s")
         yield Server(url=url, pid=child.pid)
     finally:
         child.terminate()

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from bot.chat import Channel, IncomingMessage, Reply
+from bot.app import DEMO_DIRECTORY
 from bot.conversation import Conversation
 from bot.profile import Profile, load_profile
 from bot.settings import EXAMPLE_PROFILE
@@ -20,7 +21,6 @@ from storage.engine import create_database_engine, session_scope
 from storage.seed import import_directory
 
 POSTGRES_URL = os.environ.get("IGBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-DEMO_DIRECTORY = Path(__file__).parents[1] / "bot" / "profiles" / "demo-directory.yaml"
 
 
 def _postgres_or_fail() -> None:

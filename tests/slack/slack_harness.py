@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 
 from aiohttp import ClientSession, web
 
-from bot.app import Assistant, build_assistant
+from bot.app import DEMO_DIRECTORY, Assistant, build_assistant
 from bot.profile import load_profile
 from bot.server import build_web_app
 from bot.settings import default_database_url, load_settings
@@ -35,7 +35,6 @@ from storage.seed import import_directory
 from storage.training import seed_demo_completions
 from workflows.training import today_in
 
-DEMO_DIRECTORY = Path(__file__).parents[2] / "bot" / "profiles" / "demo-directory.yaml"
 
 # Slack users of the invented workspace, and the emails Slack holds for them.
 SAM, HARRIET, NED, VISITOR = "USAMOKAFOR", "UHARRIETO", "UNEDASHW", "UVISITOR1"

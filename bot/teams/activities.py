@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 from typing import Any
@@ -78,12 +79,23 @@ def incoming_message(activity: Activity, staff_id: int | None) -> IncomingMessag
     if submitted is not None:
         action, form = submitted
         return IncomingMessage(channel=Channel.TEAMS, staff_id=staff_id, action=action, form=form,
-                               supports_forms=True, platform_user_id=sender_id, shared=shared)
+                               supports_forms=True, platform_user_id=sender_id, shared=shared,
+                               delivery_id=delivery_id(activity))
     text = _plain_text(activity)
     if not text:
         return None
     return IncomingMessage(channel=Channel.TEAMS, staff_id=staff_id, text=text, supports_forms=True,
-                           platform_user_id=sender_id, shared=shared)
+                           platform_user_id=sender_id, shared=shared, delivery_id=delivery_id(activity))
+
+
+def delivery_id(activity: Activity) -> str | None:
+    """The activity's id, which is unique only within its conversation, made unique across them.
+
+    The Bot Framework may deliver an activity again (after a timeout, say); the core handles each id once.
+    """
+    if not activity.id:
+        return None
+    return hashlib.sha256(f"{activity.conversation.id}\n{activity.id}".encode()).hexdigest()[:40]
 
 
 def _plain_text(activity: Activity) -> str:

@@ -37,6 +37,18 @@ async def test_a_question_is_answered_as_a_card_with_its_source(
         assert stored is not None and stored.conversation_id == sam.conversation_id
 
 
+async def test_an_activity_delivered_twice_is_answered_once(
+    igbot: Igbot, connector: FakeConnector, sam: TeamsUser
+) -> None:
+    question = sam.says(connector.url, "who is our data protection officer?")
+    await igbot.post(question)
+    await igbot.post(question)  # the same activity again, as after a timeout
+    await igbot.post(sam.says(connector.url, "help"))
+    first, second = await connector.wait_for(2)
+    assert "Data Protection Officer" in first.text and "Hello Sam Okafor" in second.text
+    assert len(connector.sent) == 2, "the repeated activity got no second answer"
+
+
 async def test_not_helpful_after_a_long_question_is_stored(
     igbot: Igbot, connector: FakeConnector, sam: TeamsUser, engine: Engine
 ) -> None:

@@ -86,8 +86,8 @@ def perform(turn: Turn, *, task: str, reference: str, text: str, now: dt.datetim
         if not register.can_view(person, incident):
             raise register.NotAllowed(wording.NOT_YOURS.format(reference=incident.reference))
         return Outcome([_record(turn, incident, now)])
-    if task != "add":
-        turn.require_role(*register.IG_ROLE_ORDER)
+    if task in ("triage", "confirm"):
+        register.require_ig(person)
     if task in _FIRST_STEP:
         register.check(task=task, actor=person, incident=incident)
     if task == "triage":
@@ -210,7 +210,7 @@ def _record(turn: Turn, incident: incidents.Incident, now: dt.datetime) -> Reply
 
 
 def _list(turn: Turn, now: dt.datetime) -> Reply:
-    turn.require_role(*register.IG_ROLE_ORDER)
+    register.require_ig(turn.require_person())
     open_incidents = incidents.get_open(session=turn.session)
     if not open_incidents:
         return Reply(text=wording.NO_OPEN_INCIDENTS)

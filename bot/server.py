@@ -39,11 +39,16 @@ def _channel_mounts() -> list[Callable[[web.Application, Assistant], None]]:
 def channel_messengers(app: web.Application) -> list[Messenger]:
     """How the outbox reaches people: one messenger for each channel this server has mounted."""
     from bot.slack import SlackMessenger
+    from bot.slack.http import SLACK_CHANNEL
     from bot.teams.mount import teams_messenger
 
     settings = app[ASSISTANT].settings
-    # Sending needs only the bot token: over Socket Mode there is no signing secret.
-    messengers: list[Messenger] = [SlackMessenger.from_settings(settings)] if settings.slack_bot_token else []
+    messengers: list[Messenger] = []
+    slack = app.get(SLACK_CHANNEL)
+    if slack is not None:  # the mounted channel's client, with its connection pool
+        messengers.append(SlackMessenger(client=slack.client, ig_channel=settings.slack_ig_channel))
+    elif settings.slack_bot_token:  # Socket Mode: sending needs only the bot token
+        messengers.append(SlackMessenger.from_settings(settings))
     teams = teams_messenger(app)
     if teams is not None:
         messengers.append(teams)

@@ -5,7 +5,6 @@ officer directly, and she triages from the card."""
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -13,20 +12,17 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 from sqlalchemy import Engine
+from teams_fakes import APP_ID, TENANT_ID, FakeConnector, Igbot, TeamsUser
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "teams"))  # the Teams fakes
-
-from teams_fakes import APP_ID, TENANT_ID, FakeConnector, Igbot, TeamsUser  # noqa: E402  (needs the path above)
-
-from bot.app import Assistant  # noqa: E402
-from bot.conversation import Conversation  # noqa: E402
-from bot.profile import Profile  # noqa: E402
-from bot.server import build_web_app  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
-from storage import incidents  # noqa: E402
-from storage.engine import session_scope  # noqa: E402
-from storage.types import utcnow  # noqa: E402
-from workflows import delivery  # noqa: E402
+from bot.app import Assistant
+from bot.conversation import Conversation
+from bot.profile import Profile
+from bot.server import build_web_app
+from bot.settings import load_settings
+from storage import incidents
+from storage.engine import session_scope
+from storage.types import utcnow
+from workflows import delivery
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ time) and answers the methods igbot uses; it can answer 429 with Retry-After on 
 `SlackWorkspace` sends igbot what Slack would: events, `/ig` commands, button clicks and
 modal submissions, each signed with the signing secret over real HTTP.
 
-Other test packages can use it: put this folder on `sys.path` and import `slack_harness`.
+Other test folders can import `slack_harness` too: pytest puts this folder on the path (pyproject.toml).
 """
 
 from __future__ import annotations

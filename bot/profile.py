@@ -243,5 +243,6 @@ def review_warnings(profile: Profile, *, today: dt.date) -> list[str]:
                 "check with the policy owner that it is still current."
             )
         elif policy.next_review <= today + dt.timedelta(days=31):
-            warnings.append(f"{label} is due for review on {policy.next_review:%-d %B %Y}.")
+            due = policy.next_review
+            warnings.append(f"{label} is due for review on {due.day} {due:%B %Y}.")  # %-d is not on Windows
     return warnings

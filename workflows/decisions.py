@@ -140,10 +140,10 @@ class TreeWorkflow:
 
     def copy(self, turn: Turn, decision: SharingDecision) -> Reply:
         """The decision record, for the person to keep."""
-        zone = turn.profile.working_hours.zone
+        decided = decision.decided_at.astimezone(turn.profile.working_hours.zone)
         lines = [
             f"*Checklist*: {self.tree.title} (version {decision.tree_version})",
-            f"*Decided*: {decision.decided_at.astimezone(zone):%-d %B %Y at %H:%M} by {turn.require_person().name}",
+            f"*Decided*: {decided.day} {decided:%B %Y at %H:%M} by {turn.require_person().name}",
             "*Your answers*",
         ]
         if decision.tree_version == self.tree.version:

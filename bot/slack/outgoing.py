@@ -66,6 +66,8 @@ class SlackPoster:
 
     async def deliver(self, destination: Destination, replies: list[Reply], *, trigger_id: str | None = None) -> None:
         """Each reply in order; the first form opens as a modal while the trigger is fresh."""
+        if destination.channel is None and destination.response_url is None:  # direct messages: opened once
+            destination = replace(destination, channel=await self.direct_channel(destination.user_id))
         for reply in replies:
             if reply.form is not None and trigger_id:
                 opened = await self.open_form(reply, destination=destination, trigger_id=trigger_id)

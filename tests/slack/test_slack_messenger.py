@@ -29,6 +29,13 @@ async def test_a_direct_message_opens_the_conversation_then_posts(slack_api: Fak
     assert "Training reminder" in posted.text and posted.params["blocks"][-1]["type"] == "actions"
 
 
+async def test_several_messages_to_one_person_open_the_conversation_once(slack_api: FakeSlackApi, tmp_path: Path) -> None:
+    sam = StaffMember(id=1, email="sam.okafor@example.org", name="Sam Okafor", slack_user_id=SAM)
+    assert await messenger(slack_api, tmp_path).send(staff=sam, replies=[NUDGE, NUDGE]) is True
+    assert len(slack_api.of("conversations.open")) == 1
+    assert [call.params["channel"] for call in slack_api.of("chat.postMessage")] == ["D" + SAM.lstrip("U")] * 2
+
+
 async def test_someone_without_a_slack_id_cannot_be_reached_here(slack_api: FakeSlackApi, tmp_path: Path) -> None:
     visitor = StaffMember(id=2, email="jude.carrow@example.org", name="Jude Carrow")
     assert await messenger(slack_api, tmp_path).send(staff=visitor, replies=[NUDGE]) is False

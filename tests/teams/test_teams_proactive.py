@@ -23,15 +23,20 @@ def _staff(engine: Engine, email: str) -> StaffMember:
         return member
 
 
-async def test_a_proactive_message_is_delivered_from_the_stored_reference_even_after_a_restart(
-    start_igbot: StartIgbot, signed_in_env: dict[str, str], connector: FakeConnector, sam: TeamsUser, engine: Engine
-) -> None:
-    first = await start_igbot(signed_in_env)
+async def _restarted_after_hello(start_igbot: StartIgbot, env: dict[str, str], connector: FakeConnector,
+                                 sam: TeamsUser) -> Igbot:
+    """igbot after Sam has said hello (so his conversation is stored) and the server has restarted."""
+    first = await start_igbot(env)
     await first.post(sam.says(connector.url, "hello"))
     await connector.wait_for(1)
     await first.server.close()
+    return await start_igbot(env)
 
-    restarted = await start_igbot(signed_in_env)
+
+async def test_a_proactive_message_is_delivered_from_the_stored_reference_even_after_a_restart(
+    start_igbot: StartIgbot, signed_in_env: dict[str, str], connector: FakeConnector, sam: TeamsUser, engine: Engine
+) -> None:
+    restarted = await _restarted_after_hello(start_igbot, signed_in_env, connector, sam)
     delivered = await restarted.messenger.send(staff=_staff(engine, sam.email), replies=[REMINDER])
 
     assert delivered
@@ -90,11 +95,7 @@ async def test_a_person_who_removed_the_app_is_forgotten_rather_than_retried(
 async def test_a_refused_token_is_retried_later_and_never_forgets_the_conversation(
     start_igbot: StartIgbot, signed_in_env: dict[str, str], connector: FakeConnector, sam: TeamsUser, engine: Engine
 ) -> None:
-    first = await start_igbot(signed_in_env)
-    await first.post(sam.says(connector.url, "hello"))
-    await connector.wait_for(1)
-    await first.server.close()
-    restarted = await start_igbot(signed_in_env)
+    restarted = await _restarted_after_hello(start_igbot, signed_in_env, connector, sam)
     staff = _staff(engine, sam.email)
 
     connector.refuse_tokens = 403

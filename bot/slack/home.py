@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from bot import wording
-from bot.chat import Choice, ChoiceStyle
-from bot.conversation import Conversation, label_of, start_action
+from bot.core import wording
+from bot.core.chat import Choice, ChoiceStyle
+from bot.core.conversation import Conversation, label_of, start_action
 from bot.slack import markup
 from bot.slack.blocks import Block, button
 from storage import conversations, directory, incidents, training
@@ -49,7 +49,8 @@ def summarise(*, engine: Engine, conversation: Conversation, staff_id: int | Non
         person = directory.get(session=session, staff_id=staff_id)
         if person is None:
             return HomeSummary(name=None, training=None, unfinished=None)
-        status = training.status(session=session, staff_id=staff_id, profile=conversation.profile, today=today)
+        status = training.status(session=session, staff_id=staff_id, course=conversation.profile.training.name,
+                                 validity_months=conversation.profile.training.validity_months, today=today)
         state = conversations.get(connection=session.connection(), staff_id=staff_id)
         unfinished = _label(conversation, state.workflow) if state is not None else None
         triage = incidents.get_all(session=session, status=IncidentStatus.REPORTED) if person.is_ig else ()

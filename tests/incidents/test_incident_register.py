@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from bot.profile import Profile
+from bot.core.profile import Profile
 from storage import audit, incidents, outbox
 from storage.engine import session_scope
 from storage.models import AuditEvent
@@ -192,7 +192,7 @@ def test_an_unknown_or_malformed_reference_is_explained(chat_as) -> None:  # typ
 def test_the_ig_team_lists_open_incidents_with_time_left(store_report, chat_as, clock) -> None:  # type: ignore[no-untyped-def]
     first = store_report()
     second = store_report(kind="near_miss")
-    clock.advance(hours=2)
+    clock.advance(dt.timedelta(hours=2))
     listed = chat_as(HARRIET).text("open incidents")
     assert f"*{first}* Misdirected email or other human error: waiting for triage" in listed
     assert f"*{second}* Near miss" in listed and "not reportable" in listed

@@ -15,12 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot import wording as bot_wording
-from bot.chat import Choice, Reply
-from bot.conversation import Step, Turn
-from bot.errors import CommandError
-from storage import conversations, directory, incidents, outbox
-from storage.types import utcnow
+from bot.core import wording as bot_wording
+from bot.core.chat import Choice, Reply
+from bot.core.conversation import Step, Turn
+from bot.core.errors import CommandError
+from bot.core import outbox
+from storage import conversations, directory, incidents
 from workflows.incidents import notices, register, wording
 from workflows.incidents.grading import Grade, describe
 from workflows.incidents.questions import WORKFLOW
@@ -46,7 +46,6 @@ _COMMANDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _FIRST_STEP = {"regrade": "likelihood", "notified": "ico_reference", "not_reportable": "reason",
                "close": "lessons", "add": "text"}
 
-Clock = Callable[[], dt.datetime]
 
 
 @dataclass(frozen=True)
@@ -204,7 +203,7 @@ def _record(turn: Turn, incident: incidents.Incident, now: dt.datetime) -> Reply
     record = Reply(text=text, choices=choices)
     if not turn.message.shared:
         return record
-    outbox.enqueue(session=turn.session, dedup_key=f"incident-record:{incident.reference}:{person.id}:{now.isoformat()}",
+    outbox.queue(session=turn.session, now=now, dedup_key=f"incident-record:{incident.reference}:{person.id}:{now.isoformat()}",
                    replies=[record], staff_id=person.id)
     return Reply(text=wording.RECORD_SENT_PRIVATELY.format(reference=incident.reference))
 
@@ -223,13 +222,11 @@ def _list(turn: Turn, now: dt.datetime) -> Reply:
 class IncidentButtons:
     """Buttons whose value starts `incident:` ("incident:triage:IG-2026-0001")."""
 
-    clock: Clock = field(default=utcnow)
-
     def __call__(self, turn: Turn, rest: str) -> list[Reply]:
         task, _, reference = rest.partition(":")
         if task not in ("show", "triage", "confirm", *_FIRST_STEP):
             return [Reply(text=bot_wording.STALE_BUTTON)]
-        outcome = perform(turn, task=task, reference=reference, text="", now=self.clock())
+        outcome = perform(turn, task=task, reference=reference, text="", now=turn.now)
         _keep_update(turn, outcome)
         return outcome.replies
 
@@ -238,13 +235,11 @@ class IncidentButtons:
 class IncidentCommands:
     """The register's typed commands: "incidents", "triage REF", "add to REF ...", "close REF ..."."""
 
-    clock: Clock = field(default=utcnow)
-
     def matches(self, text: str) -> bool:
         return matches(text)
 
     def __call__(self, turn: Turn) -> list[Reply]:
-        outcome = run(turn, now=self.clock())
+        outcome = run(turn, now=turn.now)
         _keep_update(turn, outcome)
         return outcome.replies
 
@@ -253,4 +248,5 @@ def _keep_update(turn: Turn, outcome: Outcome) -> None:
     if outcome.begin is not None:
         person = turn.require_person()
         assert person.id is not None
-        conversations.save(connection=turn.connection, staff_id=person.id, workflow=WORKFLOW, data=outcome.begin)
+        conversations.save(connection=turn.connection, staff_id=person.id, workflow=WORKFLOW, data=outcome.begin,
+                           now=turn.now)

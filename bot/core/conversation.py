@@ -8,6 +8,7 @@ short apology with a reference, and nothing half-done is committed.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import re
 from collections.abc import Callable
@@ -18,10 +19,13 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
-from bot import wording
-from bot.chat import Channel, Choice, IncomingMessage, Reply
-from bot.errors import CommandError, log_unexpected
-from bot.profile import Profile
+from bot.core import wording
+from bot.core.chat import Channel, Choice, IncomingMessage, Reply
+from bot.core.clock import Clock
+from bot.core.schedule import Schedule
+from bot.core.working_time import WorkingCalendar
+from bot.core.errors import CommandError, log_unexpected
+from bot.core.profile import Profile
 from storage import conversations, directory, messages
 from storage.engine import DatabaseBusy, UnitOfWork, unit_of_work
 from storage.models import Role, StaffMember
@@ -35,16 +39,23 @@ _HELP_WORDS = frozenset({"help", "?", "menu", "what can you do", "what can you d
 
 
 class Turn:
-    """Everything a handler needs for one message: the unit of work, who is speaking and what they said.
+    """Everything a handler needs for one message: the unit of work, who is speaking, what they said and when.
 
     The person's directory entry and the ORM session are loaded only when a handler asks:
-    most messages are questions, which need neither.
+    most messages are questions, which need neither. `now` is read from the clock once, so
+    everything a turn records carries the same time.
     """
 
-    def __init__(self, *, unit: UnitOfWork, message: IncomingMessage, profile: Profile) -> None:
+    def __init__(self, *, unit: UnitOfWork, message: IncomingMessage, profile: Profile, now: dt.datetime) -> None:
         self.unit = unit
         self.message = message
         self.profile = profile
+        self.now = now
+
+    @property
+    def today(self) -> dt.date:
+        """Today where the organisation is."""
+        return self.now.astimezone(self.profile.working_hours.zone).date()
 
     @property
     def session(self) -> Session:
@@ -66,7 +77,7 @@ class Turn:
 
     def with_message(self, message: IncomingMessage) -> Turn:
         """The same turn, as if the person had said `message`."""
-        return Turn(unit=self.unit, message=message, profile=self.profile)
+        return Turn(unit=self.unit, message=message, profile=self.profile, now=self.now)
 
     def require_person(self) -> StaffMember:
         if self.person is None:
@@ -146,9 +157,16 @@ class Conversation:
     profile: Profile
     answerer: QuestionAnswerer
     no_wait_engine: Engine | None = None
+    clock: Clock = field(default_factory=Clock)
     workflows: dict[str, Workflow] = field(default_factory=dict)
     actions: dict[str, ActionHandler] = field(default_factory=dict)
     commands: dict[str, TypedCommand] = field(default_factory=dict)
+    calendar: WorkingCalendar = field(init=False)
+    schedule: Schedule = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.calendar = WorkingCalendar(self.profile)
+        self.schedule = Schedule(engine=self.engine, calendar=self.calendar)
 
     def add_workflow(self, workflow: Workflow) -> None:
         self.workflows[workflow.name] = workflow
@@ -189,12 +207,13 @@ class Conversation:
 
     def _handle_with(self, bind: Engine | Connection, message: IncomingMessage) -> list[Reply]:
         try:
+            now = self.clock.now()
             with unit_of_work(bind) as unit:
-                if not self._log(unit.connection, message):
+                if not self._log(unit.connection, message, now):
                     log.info("skipped delivery=%s channel=%s already handled", message.delivery_id, message.channel)
                     return []
-                return self._with_directory_note(message, self._route(Turn(unit=unit, message=message,
-                                                                            profile=self.profile)))
+                turn = Turn(unit=unit, message=message, profile=self.profile, now=now)
+                return self._with_directory_note(message, self._route(turn))
         except CommandError as error:
             return self._with_directory_note(message, [Reply(text=str(error))])
         except DatabaseBusy as error:
@@ -278,7 +297,8 @@ class Conversation:
         if step.state is None:
             conversations.clear(connection=connection, staff_id=staff_id)
         else:
-            conversations.save(connection=connection, staff_id=staff_id, workflow=workflow.name, data=step.state)
+            conversations.save(connection=connection, staff_id=staff_id, workflow=workflow.name, data=step.state,
+                               now=turn.now)
         return step.replies
 
     def _active_state(self, turn: Turn) -> tuple[Workflow, dict[str, Any]] | None:
@@ -315,11 +335,11 @@ class Conversation:
         return Reply(title="igbot", text=greeting + "\n\n" + "\n".join(lines), choices=choices)
 
     @staticmethod
-    def _log(connection: Connection, message: IncomingMessage) -> bool:
+    def _log(connection: Connection, message: IncomingMessage, now: dt.datetime) -> bool:
         """The message log's row for this message; False when the delivery was logged (and handled) before."""
         kind = "action" if message.action else "form" if message.form else "text"
         return messages.record(connection=connection, channel=message.channel.value, kind=kind,
-                               staff_id=message.staff_id, delivery_id=message.delivery_id)
+                               staff_id=message.staff_id, delivery_id=message.delivery_id, now=now)
 
 
 def _reads_like_a_question(text: str) -> bool:

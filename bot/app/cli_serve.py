@@ -124,7 +124,7 @@ async def serve(assistant: Assistant, *, listener: socket.socket, socket_mode: b
             if when_ready is not None:
                 when_ready()
             host, port = listener.getsockname()[:2]
-            log.info("igbot is listening on http://%s:%s slack=%s socket_mode=%s teams=%s pid=%s", host, port,
+            log.info("igbot is listening url=%s slack=%s socket_mode=%s teams=%s pid=%s", f"http://{host}:{port}",
                      assistant.settings.slack_enabled, socket_mode, assistant.settings.teams_enabled, os.getpid())
             await stop.wait()
     finally:

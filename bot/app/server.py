@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
@@ -19,9 +20,30 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def log_requests(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """One line a request: the route (never the query or the body), the status and how long it took."""
+    started = time.perf_counter()
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        return response
+    except web.HTTPException as error:
+        status = error.status
+        raise
+    finally:
+        route = request.match_info.route.resource.canonical if request.match_info.route.resource else "unmatched"
+        log.info("request method=%s route=%s status=%d duration_ms=%.1f", request.method, route, status,
+                 (time.perf_counter() - started) * 1000)
+
+
 def build_web_app(assistant: Assistant) -> web.Application:
     """Mount each channel whose settings are present; the others stay off."""
-    app = web.Application(client_max_size=1024 * 1024)
+    app = web.Application(client_max_size=1024 * 1024, middlewares=[log_requests])
     app[ASSISTANT] = assistant
     app.router.add_get("/healthz", healthz)
     for mount in _channel_mounts():

@@ -41,6 +41,18 @@ SUBCOMMANDS = {
 }
 
 
+def interaction_id(kind: str, body: Body, pressed: Body | None = None) -> str | None:
+    """The delivery id of a command, click or form submission: Slack's own ids for it, so a payload replayed
+    within the signature window (to this replica or another) is acted on once, like a retried event.
+
+    A trigger id is Slack's unique id for one interaction; a click's action timestamp goes with it.
+    """
+    trigger_id = body.get("trigger_id")
+    action_ts = (pressed or {}).get("action_ts")
+    parts = [part for part in (trigger_id, action_ts) if isinstance(part, str) and part]
+    return f"{kind}:{'/'.join(parts)}"[:100] if parts else None
+
+
 @dataclass
 class PersonQueue:
     """One person's messages are handled in the order they arrive; different people in parallel."""
@@ -130,7 +142,7 @@ class SlackChannel:
         text = markup.plain_text(body.get("text") or "")
         action = SUBCOMMANDS.get(text.lower())
         await self.converse(caller, destination, text=text if action is None else "", action=action,
-                            trigger_id=body.get("trigger_id"))
+                            trigger_id=body.get("trigger_id"), delivery_id=interaction_id("command", body))
 
     async def on_button(self, ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None:
         await ack()
@@ -141,7 +153,7 @@ class SlackChannel:
         label = (pressed.get("text") or {}).get("text", "")
         destination = await self._after_click(body, caller, label)
         await self.converse(caller, destination, text=label, action=pressed["value"], trigger_id=body.get("trigger_id"),
-                            shared=destination.shared)
+                            shared=destination.shared, delivery_id=interaction_id("click", body, pressed))
 
     async def on_form_submitted(self, ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None:
         await ack()
@@ -154,7 +166,7 @@ class SlackChannel:
             return
         destination = Destination.from_metadata(metadata, user_id=caller.slack_user_id)
         await self.converse(caller, destination, action=form_id, form=blocks.submitted_values(view),
-                            trigger_id=body.get("trigger_id"))
+                            trigger_id=body.get("trigger_id"), delivery_id=interaction_id("form", body))
 
     async def on_home_opened(self, body: Body, context: AsyncBoltContext) -> None:
         caller = caller_of(context)

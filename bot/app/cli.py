@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from bot.core.errors import ConfigurationError
+from bot.core.neutralise import protect_standard_streams
 
 # Modules that add their own sub-commands through `register(subparsers)`.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -34,6 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     arguments = parser.parse_args(argv)
     handler: Handler = arguments.handler
+    protect_standard_streams()
     try:
         return handler(arguments)
     except ConfigurationError as error:

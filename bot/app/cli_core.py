@@ -11,6 +11,7 @@ from bot.app.assembly import build_assistant
 from bot.terminal.console import ConsoleChat, run
 from bot.core.clock import Clock
 from bot.core.errors import ConfigurationError
+from bot.core.neutralise import unwrapped
 from bot.core.profile import load_profile, review_warnings
 from bot.core.settings import configure_logging, load_settings
 from storage import directory, migrate
@@ -53,7 +54,8 @@ def _chat(arguments: argparse.Namespace) -> int:
             raise ConfigurationError(f"No one with the email {email} is in the staff directory.")
         staff_id = person.id
     interactive = sys.stdin.isatty()
-    chat = ConsoleChat(conversation=assistant.conversation, staff_id=staff_id, styled=sys.stdout.isatty())
+    chat = ConsoleChat(conversation=assistant.conversation, staff_id=staff_id, output=unwrapped(sys.stdout),
+                       styled=sys.stdout.isatty())
     run(chat, sys.stdin, interactive=interactive)
     return 0
 

@@ -88,6 +88,17 @@ def test_the_register_exports_as_csv_safe_to_open_in_a_spreadsheet(engine: Engin
     assert capsys.readouterr().out.startswith("reference,status,kind,")
 
 
+def test_the_register_csv_quotes_hidden_formulas_and_drops_escape_codes(engine: Engine, profile: Profile,
+                                                                       tmp_path: Path) -> None:
+    _report(engine, profile, description={"text": " \t=cmd|' /C calc'!A0", "removed": []})
+    _report(engine, profile, description={"text": "lost \x1b[2J\x1b]0;owned\x07 the laptop", "removed": []})
+    output = tmp_path / "register.csv"
+    assert main(["incident", "export", "--csv", "--output", str(output)]) == 0
+    rows = list(csv.DictReader(output.open(encoding="utf-8")))
+    assert rows[0]["description"].startswith("'")
+    assert rows[1]["description"] == "lost [2J]0;owned the laptop"
+
+
 def _audit_ids(engine: Engine, profile: Profile) -> list[int]:
     _triage(engine, profile, _report(engine, profile))  # reported, graded, triaged
     with engine.begin() as connection:

@@ -10,6 +10,7 @@ from bot.core import wording
 from bot.core.chat import Reply
 from bot.core.conversation import Conversation, Step, Turn
 from bot.core.profile import Profile
+from bot.core.waiting import WaitingItem
 from storage import training
 from storage.training import TrainingState, TrainingStatus
 
@@ -69,5 +70,21 @@ def _days(count: int) -> str:
     return "tomorrow" if count == 1 else f"in {count} days"
 
 
+def waiting_items(turn: Turn) -> list[WaitingItem]:
+    """The person's training status for their summary, and the course to do when it is overdue or never done."""
+    person = turn.person
+    if person is None or person.id is None:
+        return []
+    course = turn.profile.training
+    current = training.status(session=turn.session, staff_id=person.id, course=course.name,
+                              validity_months=course.validity_months, today=turn.today)
+    items = [WaitingItem(f"*{wording.TRAINING_TITLE}*\n" + describe(current, profile=turn.profile, today=turn.today),
+                         waiting=False)]
+    if current.needs_action:
+        items.append(WaitingItem(wording.HOME_TRAINING_DUE.format(course=current.course)))
+    return items
+
+
 def install(conversation: Conversation) -> None:
     conversation.add_workflow(TrainingCheck())
+    conversation.add_waiting(waiting_items)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from bot.app.assembly import build_assistant
-from bot.terminal.console import ConsoleChat, run
+from bot.core.chat import Reply
+from bot.terminal.console import ConsoleChat, render, run
+from bot.core import inbox, wording
 from bot.core.clock import Clock
 from bot.core.errors import ConfigurationError
 from bot.core.profile import load_profile, review_warnings
@@ -41,6 +44,10 @@ def register(subparsers: Any) -> None:
     load.add_argument("path", type=Path)
     load.set_defaults(handler=_directory_import)
 
+    inbox = subparsers.add_parser("inbox", help="everything waiting for the IG team")
+    inbox.add_argument("--json", action="store_true", help="one JSON object a line")
+    inbox.set_defaults(handler=_inbox)
+
 
 def _chat(arguments: argparse.Namespace) -> int:
     settings = load_settings()
@@ -71,8 +78,31 @@ def _profile_check(arguments: argparse.Namespace) -> int:
 def _db_upgrade(arguments: argparse.Namespace) -> int:
     engine = create_database_engine(load_settings().database_url)
     check_connection(engine)
+    pending = sorted(migrate.pending(engine))
     migrate.upgrade(engine)
-    print("The database schema is up to date.")
+    if pending:
+        print(f"Applied {len(pending)} migration(s): {', '.join(pending)}. The database schema is up to date.")
+    else:
+        print("Nothing to apply: the database schema was already up to date.")
+    return 0
+
+
+def _inbox(arguments: argparse.Namespace) -> int:
+    settings = load_settings()
+    assistant = build_assistant(settings)
+    conversation = assistant.conversation
+    zone = assistant.profile.working_hours.zone
+    with session_scope(assistant.engine) as session:
+        items = conversation.inbox(session, assistant.clock.now())
+    if arguments.json:
+        for item in items:
+            print(json.dumps({"kind": item.kind, "reference": item.reference, "raised_by": item.raised_by,
+                              "at": item.at.isoformat(), "state": item.state, "summary": item.summary}))
+    elif not items:
+        print(wording.INBOX_EMPTY)
+    else:
+        lines = "\n".join(f"- {inbox.line(item, zone)}" for item in items)
+        print(render(Reply(title=wording.INBOX_TITLE, text=lines), styled=sys.stdout.isatty()))
     return 0
 
 

@@ -13,6 +13,8 @@ from bot.core.chat import Reply
 from bot.terminal.console import ConsoleChat, render, run
 from bot.core import inbox, wording
 from bot.core.clock import Clock
+from bot.core.database import DEMO_DIRECTORY
+from bot.core.reach import ig_team_unreachable
 from bot.core.errors import ConfigurationError
 from bot.core.profile import load_profile, review_warnings
 from bot.core.settings import configure_logging, load_settings
@@ -21,6 +23,10 @@ from storage.engine import check_connection, create_database_engine, session_sco
 from storage.seed import import_directory
 
 DEFAULT_PERSON = "sam.okafor@example.org"
+EMPTY_DIRECTORY = (
+    "No one is in the staff directory yet: load your staff with `igbot directory import staff.yaml`, "
+    "or the invented demo staff with `igbot directory import {demo}`."
+)
 
 
 def register(subparsers: Any) -> None:
@@ -55,10 +61,16 @@ def _chat(arguments: argparse.Namespace) -> int:
     assistant = build_assistant(settings)
     email = arguments.person or DEFAULT_PERSON
     with session_scope(assistant.engine) as session:
+        if directory.count(session=session) == 0:
+            raise ConfigurationError(EMPTY_DIRECTORY.format(demo=DEMO_DIRECTORY))
         person = directory.get_by_email(session=session, email=email)
         if person is None or person.id is None:
-            raise ConfigurationError(f"No one with the email {email} is in the staff directory.")
+            raise ConfigurationError(f"No one with the email {email} is in the staff directory: "
+                                     "choose someone who is with --as EMAIL.")
         staff_id = person.id
+    unreachable = ig_team_unreachable(settings, assistant.engine)
+    if unreachable:
+        print(f"igbot: {unreachable}", file=sys.stderr)
     interactive = sys.stdin.isatty()
     chat = ConsoleChat(conversation=assistant.conversation, staff_id=staff_id, styled=sys.stdout.isatty())
     run(chat, sys.stdin, interactive=interactive)

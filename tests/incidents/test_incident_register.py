@@ -71,7 +71,7 @@ def test_the_ig_officer_takes_an_incident_from_reported_to_closed(store_report, 
 
 def test_a_member_of_staff_is_refused_when_they_try_to_triage(store_report, chat_as, engine, profile, staff) -> None:  # type: ignore[no-untyped-def]
     reference = store_report()
-    refusal = "Only ig officer or dpo or caldicott guardian or siro can do that. If you think you should be able to, ask the IG team."
+    refusal = "Only the IG team can do that. If you think you should be able to, ask the IG officer to give you the role."
     jude = chat_as("jude.carrow@example.org")
     assert jude.text(f"triage {reference}") == refusal
     assert jude.text(action=f"incident:confirm:{reference}") == refusal
@@ -228,4 +228,4 @@ def test_starting_a_report_while_asked_for_a_reason_starts_the_report(store_repo
     assert "Why is" in harriet.text(f"not reportable {reference}")
     assert "Question 1 of 10" in harriet.text("report an incident")
     assert _incident(engine, reference).status == "triaged", "the words were not taken as the reason"
-    assert "send or cancel it first" in harriet.text(f"regrade {reference}")
+    assert "finish or discard it first" in harriet.text(f"regrade {reference}")

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.core.errors import ConfigurationError
+from storage.files import read_yaml
 
 Score = Annotated[int, Field(ge=1, le=5)]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -236,12 +236,7 @@ class Profile(_Strict):
 
 def load_profile(path: Path) -> Profile:
     """Read and validate a profile; every mistake is named with its field."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigurationError(f"The organisation profile {path} cannot be read: {error.strerror}.") from None
-    except yaml.YAMLError as error:
-        raise ConfigurationError(f"The organisation profile {path} is not valid YAML: {error}") from None
+    raw = read_yaml(path, what="The organisation profile")
     if not isinstance(raw, dict):
         raise ConfigurationError(f"The organisation profile {path} must be a mapping of sections.")
     try:

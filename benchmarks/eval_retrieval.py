@@ -32,6 +32,7 @@ from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process, utils
 
 from knowledge.entries import Entry, load_entries
+from knowledge.mishaps import load_mishaps, with_incident_advice
 from knowledge.retrieval import KnowledgeIndex
 
 _BASELINE_STOPWORDS = frozenset(
@@ -60,11 +61,14 @@ Ranker = Callable[[str], tuple[int, float]]
 
 
 def igbot_outcomes(index: KnowledgeIndex, questions: Sequence[EvalQuestion]) -> list[Outcome]:
+    """What igbot answers, as in chat: the search, then the incident advice for a message that
+    tells of something going wrong (knowledge/mishaps.py)."""
+    mishaps, entries = load_mishaps(), {entry.id: entry for entry in index.entries}
     outcomes = []
     for question in questions:
-        answer = index.ask(question.text)
+        answer = with_incident_advice(question.text, index.ask(question.text), mishaps=mishaps, entries=entries)
         candidates = index.rank(index.analyse(question.text))
-        top = candidates[0].entry.id if candidates else "-"
+        top = answer.entry.id if answer.entry else candidates[0].entry.id if candidates else "-"
         outcomes.append(Outcome(question=question, answered=answer.answered,
                                 top_right=top == question.expected, score=answer.score, got=top))
     return outcomes

@@ -14,6 +14,7 @@ from bot.settings import load_settings
 from knowledge.answers import KnowledgeAnswerer
 from knowledge.check import check_knowledge, errors
 from knowledge.entries import ENTRIES_DIRECTORY, SOURCES_PATH
+from knowledge.mishaps import MISHAPS_PATH
 from knowledge.retrieval import Answer
 from storage import curation
 from storage.engine import session_scope
@@ -80,7 +81,7 @@ def _check(arguments: argparse.Namespace) -> int:
     problems = check_knowledge(
         entries_dir=ENTRIES_DIRECTORY, sources_path=SOURCES_PATH,
         policy_numbers=[policy.number for policy in profile.policies],
-        placeholder_names=set(profile.placeholders()), today=today(),
+        placeholder_names=set(profile.placeholders()), today=today(), mishaps_path=MISHAPS_PATH,
     )
     for problem in problems:
         print(problem)

@@ -146,6 +146,8 @@ PATHS: list[tuple[str, tuple[str, ...], str, Verdict]] = [
     ("how-long-to-keep", ("child", "died"), "child-died-ask", V.ASK_IG_TEAM),
     ("how-long-to-keep", ("mental-health",), "mental-health-20-years", V.INFO),
     ("how-long-to-keep", ("maternity",), "maternity-25-years", V.INFO),
+    ("how-long-to-keep", ("childrens-social-care",), "childrens-social-care-ask", V.ASK_IG_TEAM),
+    ("how-long-to-keep", ("scotland",), "scotland-ask", V.ASK_IG_TEAM),
     ("how-long-to-keep", ("other",), "other-ask", V.ASK_IG_TEAM),
 ]
 

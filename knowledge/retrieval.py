@@ -77,8 +77,8 @@ class RankingSettings:
     # Confidence: a logistic model over confidence_features(), fitted on the tune split by
     # benchmarks/fit_confidence.py (intercept first); answer when it reaches the threshold.
     confidence_weights: tuple[float, ...] = (
-        -7.185, 2.026, 1.670, 2.403, 1.769, 1.879, 1.907, -0.637, 2.279, 0.824)
-    threshold: float = 0.595
+        -7.511, 2.261, 2.003, 2.027, 2.096, 1.199, 1.699, 0.670, 2.009, 0.929)
+    threshold: float = 0.68
     related_floor: float = 0.40
 
 

@@ -77,8 +77,8 @@ class RankingSettings:
     # Confidence: a logistic model over confidence_features(), fitted on the tune split by
     # benchmarks/fit_confidence.py (intercept first); answer when it reaches the threshold.
     confidence_weights: tuple[float, ...] = (
-        -7.511, 2.261, 2.003, 2.027, 2.096, 1.199, 1.699, 0.670, 2.009, 0.929)
-    threshold: float = 0.68
+        -7.470, 2.281, 2.026, 2.015, 2.099, 1.208, 1.667, 0.621, 2.073, 0.918)
+    threshold: float = 0.679
     related_floor: float = 0.40
 
 

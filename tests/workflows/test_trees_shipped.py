@@ -108,7 +108,7 @@ PATHS: list[tuple[str, tuple[str, ...], str, Verdict]] = [
     ("can-i-share", ("audit",), "audit-share", V.YES_WITH_CONDITIONS),
     ("can-i-share", ("own-records",), "own-records-sar", V.ASK_IG_TEAM),
     ("can-i-share", ("police", "alive", "urgent-risk", "verified"), "police-urgent-share", V.YES_WITH_CONDITIONS),
-    ("can-i-share", ("police", "alive", "urgent-risk", "not-verified"), "police-verify-first", V.INFO),
+    ("can-i-share", ("police", "alive", "urgent-risk", "not-verified"), "police-verify-first", V.NO),
     ("can-i-share", ("media",), "media-no", V.NO),
     ("can-i-share", ("other",), "other-ask-ig", V.ASK_IG_TEAM),
     # Can I use this device or app for work?

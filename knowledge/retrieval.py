@@ -77,8 +77,8 @@ class RankingSettings:
     # Confidence: a logistic model over confidence_features(), fitted on the tune split by
     # benchmarks/fit_confidence.py (intercept first); answer when it reaches the threshold.
     confidence_weights: tuple[float, ...] = (
-        -7.470, 2.281, 2.026, 2.015, 2.099, 1.208, 1.667, 0.621, 2.073, 0.918)
-    threshold: float = 0.679
+        -7.504, 2.253, 2.019, 1.943, 2.092, 1.159, 1.701, 0.644, 2.119, 0.921)
+    threshold: float = 0.678
     related_floor: float = 0.40
 
 

@@ -15,11 +15,11 @@ from knowledge.entries import ENTRIES_DIRECTORY, SOURCES_PATH, load_entries
 from knowledge.retrieval import KnowledgeIndex, render_answer
 
 EVAL_DIRECTORY = Path(__file__).resolve().parents[2] / "benchmarks" / "eval"
-# Measured in benchmarks/README.md. The held-out split was labelled when the knowledge base had
-# 166 entries; of the 197 now, 31 cover frontline topics it had no entry for, and 3 of its
-# questions are now answered by one of those (89.6%, 69 of 77; 92.2% counting them). The floor
-# guards against regressions from here; the staff splits measure the new topics.
-HELD_OUT_HIT_FLOOR = 0.88
+# Measured in benchmarks/README.md; the targets are 0.90 hit@1 on the held-out split and 0.95
+# out-of-scope declined. The held-out split meets both (90.9%, 70 of 77), with no room to spare:
+# it was labelled at 166 entries, and some of its questions are now answered by one of the 30
+# frontline entries added since.
+HELD_OUT_HIT_FLOOR = 0.90
 DECLINED_FLOOR = 0.95
 
 

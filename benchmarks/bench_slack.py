@@ -39,7 +39,7 @@ import yaml
 from aiohttp import ClientSession, TCPConnector, web
 from chat_load import QUESTIONS, percentile
 
-from bot.app import DEMO_DIRECTORY
+from bot.core.database import DEMO_DIRECTORY
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "bench-signing-secret-0123456789"
@@ -276,7 +276,7 @@ async def main(arguments: argparse.Namespace) -> int:
         results = {}
         with tempfile.TemporaryDirectory() as home:
             igbot_port = free_port()
-            igbot = ["-m", "bot.cli", "serve", "--port", str(igbot_port)]
+            igbot = ["-m", "bot.app.cli", "serve", "--port", str(igbot_port)]
             async with process(igbot, environment(api_url + "/api", home, arguments.database_url), igbot_port) as server:
                 results["igbot"] = await measure("igbot", server, api, arguments)
         with tempfile.TemporaryDirectory() as home:

@@ -26,10 +26,12 @@ from aiohttp.test_utils import TestServer
 from chat_load import QUESTIONS, percentile
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from bot.app import DEMO_DIRECTORY, Assistant, build_conversation
-from bot.profile import load_profile
-from bot.server import build_web_app
-from bot.settings import load_settings
+from bot.core.assistant import Assistant
+from bot.core.database import DEMO_DIRECTORY
+from bot.app.assembly import build_conversation
+from bot.core.profile import load_profile
+from bot.app.server import build_web_app
+from bot.core.settings import load_settings
 from storage import migrate
 from storage.engine import create_database_engine, session_scope
 from storage.seed import import_directory

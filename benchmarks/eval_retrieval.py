@@ -38,7 +38,7 @@ from policy_sections import Paragraph, PolicyMissing, cited_sections, lies_in, l
 from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process, utils
 
-from bot.profile import load_profile
+from bot.core.profile import load_profile
 from knowledge.entries import Entry, load_entries
 from knowledge.mishaps import load_mishaps, with_incident_advice
 from knowledge.retrieval import KnowledgeIndex, render_answer

@@ -6,26 +6,30 @@ officer can see where the knowledge base falls short (`igbot kb gaps`).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 
-from bot import wording
-from bot.chat import Choice, ChoiceStyle, Citation, Reply
-from bot.conversation import Conversation, Turn, start_action
-from bot.errors import CommandError, ConfigurationError
-from bot.profile import Profile
+from bot.core import wording
+from bot.core.chat import Choice, ChoiceStyle, Citation, Reply
+from bot.core.conversation import Conversation, Turn, start_action
+from bot.core.errors import CommandError, ConfigurationError
+from bot.core.profile import Profile
 from knowledge.citations import SourceCatalogue
 from knowledge.entries import Entry, KnowledgeError, load_entries
 from knowledge.identifiers import Finding, find_identifiers, redact, redact_findings
 from knowledge.mishaps import Mishaps, load_mishaps, with_incident_advice
 from knowledge.retrieval import Answer, KnowledgeIndex, render_answer
-from storage import curation, outbox
+from bot.core import outbox
+from bot.core.schedule import in_session
+from storage import curation
 from storage.curation import Signal
 
 ACTION_PREFIX = "kb"
+PURGE_JOB = "purge-curation"
 INCIDENT_TAG = "incidents"
 _THANKS = re.compile(r"^(thanks|thank you|cheers|ta|thx|great,? thanks)\b[ !.]*$", re.IGNORECASE)
 # First-person accounts of something that happened: "I sent...", "we've lost...", "my laptop was stolen".
@@ -55,10 +59,10 @@ class KnowledgeAnswerer:
             raise ConfigurationError(f"The knowledge base cannot be loaded: {error}") from None
         return cls(profile=profile, index=index, sources=SourceCatalogue.load(profile))
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, *, today: dt.date) -> Answer:
         """The answer to a question, identifiers removed first (they never help and are never kept): the
         index's, or the incident advice when the question tells of something going wrong."""
-        return self._answer(_without_identifiers(question, find_identifiers(question)))
+        return self._answer(_without_identifiers(question, find_identifiers(question, today=today)))
 
     def _answer(self, question: str) -> Answer:
         return with_incident_advice(question, self.index.ask(question), mishaps=self.mishaps,
@@ -73,7 +77,7 @@ class KnowledgeAnswerer:
         if _THANKS.match(question):
             return [Reply(text=wording.YOU_ARE_WELCOME)]
         # One look for identifiers serves the warning, the question kept for curation and the search.
-        findings = find_identifiers(question)
+        findings = find_identifiers(question, today=turn.today)
         notes = (wording.PERSONAL_DATA_WARNING,) if findings else ()
         safe_question = redact_findings(question, findings)
         result = self._answer(_without_identifiers(question, findings))
@@ -111,7 +115,7 @@ class KnowledgeAnswerer:
         return rendered
 
     def _decline(self, turn: Turn, question: str, result: Answer, notes: tuple[str, ...]) -> Reply:
-        item = curation.create(session=turn.session, signal=Signal.DECLINED, question=question, score=result.score,
+        item = curation.create(session=turn.session, now=turn.now, signal=Signal.DECLINED, question=question, score=result.score,
                                staff_id=turn.message.staff_id)
         suggestions = [Choice(entry.title, f"{ACTION_PREFIX}:show:{entry.id}") for entry in result.related[:2]]
         text = (wording.DECLINE_WITH_SUGGESTIONS if suggestions else wording.DECLINE).format(**self._placeholders)
@@ -126,15 +130,15 @@ class KnowledgeAnswerer:
         if verb == "show":
             return [self.entry_reply(self._entry(entry_id), related=[])]
         if verb == "helpful":
-            curation.create(session=turn.session, signal=Signal.HELPFUL, entry_id=entry_id, staff_id=staff_id)
+            curation.create(session=turn.session, now=turn.now, signal=Signal.HELPFUL, entry_id=entry_id, staff_id=staff_id)
             return [Reply(text=wording.FEEDBACK_THANKS)]
         if verb == "unhelpful":
-            curation.create(session=turn.session, signal=Signal.NOT_HELPFUL, question=redact(question),
+            curation.create(session=turn.session, now=turn.now, signal=Signal.NOT_HELPFUL, question=redact(question, today=turn.today),
                             entry_id=entry_id, staff_id=staff_id)
             refer = Choice("Ask the IG team", f"{ACTION_PREFIX}:refer:{entry_id}:{question}")
             return [Reply(text=wording.FEEDBACK_SORRY, choices=(refer,))]
         if verb == "refer":
-            return [self._refer(turn, redact(question), entry_id=entry_id)]
+            return [self._refer(turn, redact(question, today=turn.today), entry_id=entry_id)]
         if verb == "refer-declined" and entry_id.isdigit():
             declined = curation.get(session=turn.session, item_id=int(entry_id))
             if declined is not None and declined.staff_id == staff_id:  # only the asker passes it on
@@ -144,13 +148,13 @@ class KnowledgeAnswerer:
     def _refer(self, turn: Turn, question: str, *, entry_id: str | None) -> Reply:
         """Keep the (redacted) question for curation and tell the IG team, through the outbox, who asked it."""
         staff_id = turn.person.id if turn.person else None
-        item = curation.create(session=turn.session, signal=Signal.REFERRED, question=question, entry_id=entry_id,
+        item = curation.create(session=turn.session, now=turn.now, signal=Signal.REFERRED, question=question, entry_id=entry_id,
                                staff_id=staff_id)
         asker = f"{turn.person.name} ({turn.person.email})" if turn.person else "Someone not in the staff directory"
         about = f"\nThe answer they were given: {entry_id}" if entry_id else ""
         notice = Reply(title=f"Question Q-{item.id} for the IG team",
                        text=f"{asker} asked a question igbot could not settle:\n\n{question}{about}")
-        outbox.enqueue(session=turn.session, dedup_key=f"question-referred:{item.id}", replies=[notice],
+        outbox.queue(session=turn.session, now=turn.now, dedup_key=f"question-referred:{item.id}", replies=[notice],
                        to_ig_team=True)
         return Reply(text=wording.REFERRED.format(reference=item.id, **self._placeholders))
 
@@ -174,3 +178,8 @@ def install(conversation: Conversation) -> None:
     answerer = conversation.answerer
     if isinstance(answerer, KnowledgeAnswerer):
         conversation.add_action(ACTION_PREFIX, answerer.on_action)
+    days = conversation.profile.retention.declined_questions_days
+    # Kept questions leave once past their retention, whether or not anyone looks at them: every night.
+    conversation.schedule.at(PURGE_JOB, "30 2 * * *", in_session(
+        conversation.engine, lambda session, now: curation.purge_older_than(session=session, days=days, now=now),
+    ), working_days_only=False)

@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.chat import Citation
-from bot.errors import ConfigurationError
-from bot.profile import Profile
+from bot.core.chat import Citation
+from bot.core.errors import ConfigurationError
+from bot.core.profile import Profile
 from knowledge.entries import SOURCES_PATH, KnowledgeError, SourceDocument, load_sources
 
 

@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.errors import ConfigurationError
-from bot.profile import load_profile
-from bot.settings import load_settings
+from bot.core.clock import Clock
+from bot.core.errors import ConfigurationError
+from bot.core.profile import load_profile
+from bot.core.settings import load_settings
 from knowledge.answers import KnowledgeAnswerer
 from knowledge.check import check_knowledge, errors
 from knowledge.entries import ENTRIES_DIRECTORY, SOURCES_PATH
@@ -40,14 +41,15 @@ def _ask(arguments: argparse.Namespace) -> int:
         raise ConfigurationError("Give either a question or --file QUESTIONS.txt, not both or neither.")
     if arguments.file is not None and not arguments.file.is_file():
         raise ConfigurationError(f"There is no file {arguments.file}.")
-    answerer = KnowledgeAnswerer.load(load_profile(load_settings().profile_path))
+    profile = load_profile(load_settings().profile_path)
+    answerer = KnowledgeAnswerer.load(profile)
     if arguments.file is not None:
         lines = arguments.file.read_text(encoding="utf-8").splitlines()
         questions = [line.strip() for line in lines if line.strip()]
     else:
         questions = [arguments.question]
     for question in questions:
-        result = answerer.ask(question)
+        result = answerer.ask(question, today=Clock().today(profile.working_hours.zone))
         print(json.dumps(as_json(answerer, result)) if arguments.json else as_text(answerer, result))
     return 0
 
@@ -75,13 +77,12 @@ def as_text(answerer: KnowledgeAnswerer, result: Answer) -> str:
 
 
 def _check(arguments: argparse.Namespace) -> int:
-    from bot.cli import today
-
     profile = load_profile(load_settings().profile_path)
     problems = check_knowledge(
         entries_dir=ENTRIES_DIRECTORY, sources_path=SOURCES_PATH,
         policy_numbers=[policy.number for policy in profile.policies],
-        placeholder_names=set(profile.placeholders()), today=today(), mishaps_path=MISHAPS_PATH,
+        placeholder_names=set(profile.placeholders()), today=Clock().today(profile.working_hours.zone),
+        mishaps_path=MISHAPS_PATH,
     )
     for problem in problems:
         print(problem)
@@ -91,7 +92,7 @@ def _check(arguments: argparse.Namespace) -> int:
 
 
 def _gaps(arguments: argparse.Namespace) -> int:
-    from bot.app import open_database
+    from bot.core.database import open_database
 
     with session_scope(open_database(load_settings())) as session:
         gaps = curation.get_gaps(session=session)

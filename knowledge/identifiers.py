@@ -134,12 +134,11 @@ _BIRTH_CUE = re.compile(
 _MIN_AGE_YEARS = 10
 
 
-def find_identifiers(text: str, *, today: date | None = None) -> list[Finding]:
+def find_identifiers(text: str, *, today: date) -> list[Finding]:
     """Every personal identifier in `text`, in order, without overlaps."""
     if "@" not in text and _DIGIT.search(text) is None:
         # Most questions: every kind but an email address has a digit, and that has an "@".
         return []
-    today = today or date.today()
     findings = [
         *_nhs_and_chi_numbers(text),
         *_matches(_EMAIL, text, IdentifierKind.EMAIL_ADDRESS),
@@ -151,7 +150,7 @@ def find_identifiers(text: str, *, today: date | None = None) -> list[Finding]:
     return _without_overlaps(findings)
 
 
-def redact(text: str, *, today: date | None = None) -> str:
+def redact(text: str, *, today: date) -> str:
     """`text` with each identifier replaced by its label in brackets, e.g. "[NHS number]"."""
     return redact_findings(text, find_identifiers(text, today=today))
 

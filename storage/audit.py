@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import threading
@@ -12,7 +13,6 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from storage.models import AuditEvent
-from storage.types import utcnow
 
 GENESIS = "0" * 64
 _sqlite_chain_lock = threading.Lock()
@@ -29,21 +29,23 @@ def record(
     session: Session,
     action: str,
     actor_id: int | None,
+    now: dt.datetime,
     subject: str = "",
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event; writers are serialised so the chain never forks."""
     if session.get_bind().dialect.name == "postgresql":
         session.exec(text("SELECT pg_advisory_xact_lock(7240402)"))  # type: ignore[call-overload]  # raw SQL
-        return _append(session, action, actor_id, subject, details or {})
+        return _append(session, action, actor_id, subject, details or {}, now)
     with _sqlite_chain_lock:
-        return _append(session, action, actor_id, subject, details or {})
+        return _append(session, action, actor_id, subject, details or {}, now)
 
 
-def _append(session: Session, action: str, actor_id: int | None, subject: str, details: dict[str, Any]) -> AuditEvent:
+def _append(session: Session, action: str, actor_id: int | None, subject: str, details: dict[str, Any],
+            now: dt.datetime) -> AuditEvent:
     last = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)).first()
     event = AuditEvent(
-        at=utcnow().replace(microsecond=0),
+        at=now.replace(microsecond=0),
         actor_id=actor_id,
         action=action,
         subject=subject,

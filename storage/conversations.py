@@ -6,6 +6,7 @@ the turn's connection rather than ORM queries.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,6 @@ from sqlmodel import SQLModel
 
 from storage.models import ConversationState
 from storage.prepared import Prepared
-from storage.types import utcnow
 
 _STATE = SQLModel.metadata.tables[ConversationState.__tablename__]
 _GET = Prepared(select(_STATE.c.workflow, _STATE.c.data).where(_STATE.c.staff_id == bindparam("person")))
@@ -39,9 +39,9 @@ def get(*, connection: Connection, staff_id: int) -> SavedState | None:
     return SavedState(workflow=workflow, data=dict(data))
 
 
-def save(*, connection: Connection, staff_id: int, workflow: str, data: dict[str, Any]) -> None:
+def save(*, connection: Connection, staff_id: int, workflow: str, data: dict[str, Any], now: dt.datetime) -> None:
     """Keep a workflow's progress; another workflow's state is replaced and starts afresh."""
-    values = {"person": staff_id, "flow": workflow, "progress": dict(data), "now": utcnow()}
+    values = {"person": staff_id, "flow": workflow, "progress": dict(data), "now": now}
     if connection.execute(_UPDATE, values).rowcount == 0:
         connection.execute(_DELETE, values)
         connection.execute(_INSERT, values)

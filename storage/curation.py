@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from sqlmodel import Field, Session, SQLModel, col, delete, select
 
-from storage.types import UTCDateTime, utcnow
+from storage.types import UTCDateTime
 
 
 class Signal(StrEnum):
@@ -27,7 +27,7 @@ class CurationItem(SQLModel, table=True):
     __tablename__ = "curation_item"
 
     id: int | None = Field(default=None, primary_key=True)
-    at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    at: dt.datetime = Field(sa_type=UTCDateTime, index=True)
     signal: str = Field(max_length=20, index=True)
     question: str = Field(default="", max_length=1000)
     entry_id: str | None = Field(default=None, max_length=100)
@@ -48,13 +48,14 @@ def create(
     *,
     session: Session,
     signal: Signal,
+    now: dt.datetime,
     question: str = "",
     entry_id: str | None = None,
     score: float | None = None,
     staff_id: int | None = None,
 ) -> CurationItem:
     item = CurationItem(signal=signal.value, question=question[:1000], entry_id=entry_id, score=score,
-                        staff_id=staff_id)
+                        staff_id=staff_id, at=now)
     session.add(item)
     session.flush()
     return item
@@ -80,8 +81,8 @@ def get_gaps(*, session: Session) -> list[Gap]:
     return sorted(gaps, key=lambda gap: (-gap.count, -gap.last_seen.timestamp()))
 
 
-def purge_older_than(*, session: Session, days: int, now: dt.datetime | None = None) -> int:
+def purge_older_than(*, session: Session, days: int, now: dt.datetime) -> int:
     """Remove items past the profile's retention period; returns how many went."""
-    cutoff = (now or utcnow()) - dt.timedelta(days=days)
+    cutoff = now - dt.timedelta(days=days)
     result = session.exec(delete(CurationItem).where(col(CurationItem.at) < cutoff))
     return int(result.rowcount or 0)

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from storage.types import UTCDateTime, utcnow
+from storage.types import UTCDateTime
 
 
 class SharingDecision(SQLModel, table=True):
@@ -17,7 +17,7 @@ class SharingDecision(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     staff_id: int = Field(foreign_key="staff_member.id", index=True)
-    decided_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    decided_at: dt.datetime = Field(sa_type=UTCDateTime)
     tree_id: str = Field(max_length=80)
     tree_version: int
     answers: list[str] = Field(sa_column=Column(JSON, nullable=False))
@@ -38,6 +38,7 @@ def create(
     answers: list[str],
     outcome_id: str,
     verdict: str,
+    now: dt.datetime,
 ) -> SharingDecision:
     decision = SharingDecision(
         staff_id=staff_id,
@@ -46,6 +47,7 @@ def create(
         answers=list(answers),
         outcome_id=outcome_id,
         verdict=verdict,
+        decided_at=now,
     )
     session.add(decision)
     session.flush()

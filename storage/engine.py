@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
-from bot.errors import ConfigurationError
+from storage.errors import ConfigurationError
 
 
 def create_database_engine(url: str) -> Engine:

@@ -16,7 +16,7 @@ from enum import StrEnum
 from sqlalchemy import Integer, Text
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from storage.types import UTCDateTime, insert_for, utcnow
+from storage.types import UTCDateTime, insert_for
 
 REFERENCE_PREFIX = "IG"
 _REFERENCE = re.compile(r"^IG-(\d{4})-(\d{1,6})$", re.IGNORECASE)
@@ -65,12 +65,12 @@ class Incident(SQLModel, table=True):
     ico_reference: str = Field(default="", max_length=100)
     not_reportable_reason: str = Field(default="", sa_type=Text)
     lessons_learnt: str = Field(default="", sa_type=Text)
-    reported_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    reported_at: dt.datetime = Field(sa_type=UTCDateTime)
     triaged_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     notified_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     decided_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     closed_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
-    updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: dt.datetime = Field(sa_type=UTCDateTime)
 
     @property
     def is_open(self) -> bool:
@@ -97,7 +97,7 @@ class IncidentNote(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     incident_id: int = Field(foreign_key="incident.id", index=True)
     author_id: int = Field(foreign_key="staff_member.id")
-    at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    at: dt.datetime = Field(sa_type=UTCDateTime)
     text: str = Field(sa_type=Text)
 
 
@@ -164,17 +164,17 @@ def get_open(*, session: Session) -> Sequence[Incident]:
     return session.exec(statement.order_by(col(Incident.discovered_at), col(Incident.id))).all()
 
 
-def update(*, session: Session, incident: Incident, now: dt.datetime | None = None) -> Incident:
-    incident.updated_at = now or utcnow()
+def update(*, session: Session, incident: Incident, now: dt.datetime) -> Incident:
+    incident.updated_at = now
     session.add(incident)
     session.flush()
     return incident
 
 
 def add_note(*, session: Session, incident: Incident, author_id: int, text: str,
-             now: dt.datetime | None = None) -> IncidentNote:
+             now: dt.datetime) -> IncidentNote:
     assert incident.id is not None, "a stored incident always has an id"
-    note = IncidentNote(incident_id=incident.id, author_id=author_id, text=text, at=now or utcnow())
+    note = IncidentNote(incident_id=incident.id, author_id=author_id, text=text, at=now)
     session.add(note)
     update(session=session, incident=incident, now=now)
     return note

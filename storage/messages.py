@@ -7,6 +7,7 @@ repeated delivery is recognised, by whichever replica receives it.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import Connection, bindparam
@@ -14,7 +15,7 @@ from sqlmodel import SQLModel
 
 from storage.models import Direction, MessageLog
 from storage.prepared import Prepared
-from storage.types import insert_for, utcnow
+from storage.types import insert_for
 
 _LOG = SQLModel.metadata.tables[MessageLog.__tablename__]
 
@@ -28,9 +29,9 @@ _INSERTS = {
 }
 
 
-def record(*, connection: Connection, channel: str, kind: str, staff_id: int | None, delivery_id: str | None = None,
-           detail: dict[str, Any] | None = None) -> bool:
+def record(*, connection: Connection, channel: str, kind: str, staff_id: int | None, now: dt.datetime,
+           delivery_id: str | None = None, detail: dict[str, Any] | None = None) -> bool:
     """Log a message received; False when this delivery id was logged before (the message was handled then)."""
-    values = {"at": utcnow(), "channel": channel, "direction": Direction.IN.value, "kind": kind, "staff_id": staff_id,
+    values = {"at": now, "channel": channel, "direction": Direction.IN.value, "kind": kind, "staff_id": staff_id,
               "delivery_id": delivery_id, "detail": detail or {}}
     return bool(_INSERTS[connection.dialect.name].rows(connection, values))

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
-from storage.types import UTCDateTime, utcnow
+from storage.types import UTCDateTime
 
 
 class Role(StrEnum):
@@ -55,8 +55,8 @@ class ConversationState(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff_member.id", unique=True)
     workflow: str = Field(max_length=100)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    started_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    started_at: dt.datetime = Field(sa_type=UTCDateTime)
+    updated_at: dt.datetime = Field(sa_type=UTCDateTime)
 
 
 class Direction(StrEnum):
@@ -74,7 +74,7 @@ class MessageLog(SQLModel, table=True):
     __table_args__ = (Index("ix_message_log_delivery", "channel", "delivery_id", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
-    at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    at: dt.datetime = Field(sa_type=UTCDateTime)
     channel: str = Field(max_length=20)
     direction: str = Field(max_length=3)
     staff_id: int | None = Field(default=None, foreign_key="staff_member.id")
@@ -89,7 +89,7 @@ class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
 
     id: int | None = Field(default=None, primary_key=True)
-    at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    at: dt.datetime = Field(sa_type=UTCDateTime)
     actor_id: int | None = Field(default=None, foreign_key="staff_member.id")
     action: str = Field(max_length=80)
     subject: str = Field(default="", max_length=120)

@@ -8,7 +8,6 @@ the same transaction as the change that caused them, so they are durable; a uniq
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from enum import StrEnum
@@ -17,8 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from bot.chat import Choice, ChoiceStyle, Citation, FieldKind, Form, FormField, Reply
-from storage.types import UTCDateTime, insert_for, utcnow
+from storage.types import UTCDateTime, insert_for
 
 
 class OutboxStatus(StrEnum):
@@ -39,10 +37,10 @@ class OutboxMessage(SQLModel, table=True):
     payload: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     status: str = Field(default=OutboxStatus.PENDING.value, max_length=10, index=True)
     attempts: int = 0
-    next_attempt_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    next_attempt_at: dt.datetime = Field(sa_type=UTCDateTime, index=True)
     last_error: str | None = Field(default=None, max_length=200)
     delivered_to: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: dt.datetime = Field(sa_type=UTCDateTime)
     sent_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
@@ -50,7 +48,8 @@ def enqueue(
     *,
     session: Session,
     dedup_key: str,
-    replies: Sequence[Reply],
+    payload: list[Any],
+    now: dt.datetime,
     staff_id: int | None = None,
     to_ig_team: bool = False,
     not_before: dt.datetime | None = None,
@@ -58,16 +57,16 @@ def enqueue(
     """Queue a message unless one with the same key was queued before; True when this call queued it.
 
     The insert ignores a clash on `dedup_key`, so two replicas queueing the same
-    reminder at the same moment still produce one row.
+    reminder at the same moment still produce one row. `payload` is the replies as JSON,
+    written by the core's one serialiser (`bot.core.outbox`).
     """
     if (staff_id is None) == (not to_ig_team):
         raise ValueError("a message goes either to one member of staff or to the IG team")
-    now = utcnow()
     values = {
         "dedup_key": dedup_key,
         "staff_id": staff_id,
         "to_ig_team": to_ig_team,
-        "payload": [dataclasses.asdict(reply) for reply in replies],
+        "payload": payload,
         "status": OutboxStatus.PENDING.value,
         "attempts": 0,
         "next_attempt_at": not_before or now,
@@ -139,33 +138,3 @@ def mark_retry(*, session: Session, message_id: int, now: dt.datetime, error: st
         message.next_attempt_at = retry_at
     session.add(message)
     session.flush()
-
-
-def replies_of(message: OutboxMessage) -> list[Reply]:
-    """The replies a message carries, rebuilt from their stored JSON."""
-    return [_reply(item) for item in message.payload]
-
-
-def _reply(data: dict[str, Any]) -> Reply:
-    """Every field as `enqueue` stored it; only a field added to Reply since then takes its default."""
-    form = data["form"]
-    return Reply(**{
-        **data,
-        "citations": tuple(Citation(**citation) for citation in data["citations"]),
-        "choices": tuple(_choice(choice) for choice in data["choices"]),
-        "form": _form(form) if form else None,
-        "notes": tuple(data["notes"]),
-    })
-
-
-def _choice(data: dict[str, Any]) -> Choice:
-    return Choice(**{**data, "style": ChoiceStyle(data["style"])})
-
-
-def _form(data: dict[str, Any]) -> Form:
-    return Form(**{**data, "fields": tuple(_form_field(field) for field in data["fields"])})
-
-
-def _form_field(data: dict[str, Any]) -> FormField:
-    return FormField(**{**data, "kind": FieldKind(data["kind"]),
-                        "options": tuple(_choice(option) for option in data["options"])})

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 from sqlmodel import Session
 
-from bot.errors import ConfigurationError
+from storage.errors import ConfigurationError
 from storage import directory
 from storage.models import Role
 

@@ -16,7 +16,7 @@ from sqlalchemy import JSON, Column
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from storage.types import UTCDateTime, utcnow
+from storage.types import UTCDateTime
 
 PERSONAL = "personal"
 _REFRESH_AFTER = dt.timedelta(hours=12)
@@ -34,8 +34,8 @@ class TeamsConversationReference(SQLModel, table=True):
     tenant_id: str | None = Field(default=None, max_length=64)
     service_url: str = Field(max_length=500)
     reference: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    first_seen_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    last_seen_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    first_seen_at: dt.datetime = Field(sa_type=UTCDateTime)
+    last_seen_at: dt.datetime = Field(sa_type=UTCDateTime)
 
 
 @dataclass(frozen=True)
@@ -82,20 +82,20 @@ def get_in_channel(*, session: Session, channel_id: str) -> TeamsConversationRef
     return session.exec(statement).first()
 
 
-def remember(*, session: Session, contact: Contact, staff_id: int | None) -> TeamsConversationReference:
+def remember(*, session: Session, contact: Contact, staff_id: int | None, now: dt.datetime) -> TeamsConversationReference:
     """Store or refresh a conversation's reference; safe when two replicas see a new conversation at once."""
     stored = get(session=session, conversation_id=contact.conversation_id)
     if stored is None:
         try:
             with session.begin_nested():
-                stored = _new(contact, staff_id)
+                stored = _new(contact, staff_id, now)
                 session.add(stored)
             return stored
         except IntegrityError:
             stored = get(session=session, conversation_id=contact.conversation_id)
             assert stored is not None, "the conflicting row was written by someone else"
-    if _changed(stored, contact, staff_id):
-        _refresh(stored, contact, staff_id)
+    if _changed(stored, contact, staff_id, now):
+        _refresh(stored, contact, staff_id, now)
         session.add(stored)
         session.flush()
     return stored
@@ -109,7 +109,7 @@ def forget(*, session: Session, conversation_id: str) -> None:
         session.flush()
 
 
-def _new(contact: Contact, staff_id: int | None) -> TeamsConversationReference:
+def _new(contact: Contact, staff_id: int | None, now: dt.datetime) -> TeamsConversationReference:
     return TeamsConversationReference(
         conversation_id=contact.conversation_id,
         conversation_type=contact.conversation_type,
@@ -119,24 +119,26 @@ def _new(contact: Contact, staff_id: int | None) -> TeamsConversationReference:
         tenant_id=contact.tenant_id,
         service_url=contact.service_url,
         reference=contact.reference,
+        first_seen_at=now,
+        last_seen_at=now,
     )
 
 
-def _changed(stored: TeamsConversationReference, contact: Contact, staff_id: int | None) -> bool:
+def _changed(stored: TeamsConversationReference, contact: Contact, staff_id: int | None, now: dt.datetime) -> bool:
     if stored.service_url != contact.service_url or stored.tenant_id != contact.tenant_id:
         return True
     if contact.is_personal and (stored.staff_id != staff_id and staff_id is not None):
         return True
     if contact.is_personal and contact.aad_object_id and stored.aad_object_id != contact.aad_object_id:
         return True
-    return utcnow() - stored.last_seen_at > _REFRESH_AFTER
+    return now - stored.last_seen_at > _REFRESH_AFTER
 
 
-def _refresh(stored: TeamsConversationReference, contact: Contact, staff_id: int | None) -> None:
+def _refresh(stored: TeamsConversationReference, contact: Contact, staff_id: int | None, now: dt.datetime) -> None:
     stored.service_url = contact.service_url
     stored.tenant_id = contact.tenant_id
     stored.reference = contact.reference
-    stored.last_seen_at = utcnow()
+    stored.last_seen_at = now
     if contact.is_personal:
         stored.staff_id = staff_id if staff_id is not None else stored.staff_id
         stored.teams_user_id = contact.teams_user_id or stored.teams_user_id

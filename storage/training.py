@@ -7,15 +7,10 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
-
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage import directory
-
-if TYPE_CHECKING:
-    from bot.profile import Profile
-from storage.types import UTCDateTime, utcnow
+from storage.types import UTCDateTime
 
 DUE_SOON_DAYS = 30
 
@@ -29,7 +24,7 @@ class TrainingRecord(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff_member.id", index=True)
     course: str = Field(max_length=200)
     completed_on: dt.date
-    recorded_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    recorded_at: dt.datetime = Field(sa_type=UTCDateTime)
 
 
 class TrainingState(StrEnum):
@@ -58,12 +53,12 @@ class TrainingStatus:
 
 
 def record_completion(*, session: Session, staff_id: int, course: str, completed_on: dt.date,
-                      today: dt.date) -> TrainingRecord:
+                      today: dt.date, now: dt.datetime) -> TrainingRecord:
     if completed_on > today:
         raise ValueError(f"a completion date cannot be in the future ({completed_on.isoformat()})")
     if directory.get(session=session, staff_id=staff_id) is None:
         raise ValueError(f"no member of staff has the id {staff_id}")
-    record = TrainingRecord(staff_id=staff_id, course=course.strip(), completed_on=completed_on)
+    record = TrainingRecord(staff_id=staff_id, course=course.strip(), completed_on=completed_on, recorded_at=now)
     session.add(record)
     session.flush()
     return record
@@ -80,9 +75,8 @@ def latest_completion(*, session: Session, staff_id: int, course: str) -> dt.dat
     return latest.completed_on if latest is not None else None
 
 
-def status(*, session: Session, staff_id: int, profile: Profile, today: dt.date) -> TrainingStatus:
-    """The profile's course is valid for `validity_months` from the latest completion; due soon in its last month."""
-    course, validity_months = profile.training.name, profile.training.validity_months
+def status(*, session: Session, staff_id: int, course: str, validity_months: int, today: dt.date) -> TrainingStatus:
+    """The course is valid for `validity_months` from the latest completion; due soon in its last month."""
     completed_on = latest_completion(session=session, staff_id=staff_id, course=course)
     if completed_on is None:
         return TrainingStatus(course=course, state=TrainingState.NEVER)
@@ -103,7 +97,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def seed_demo_completions(*, session: Session, profile: Profile, today: dt.date) -> int:
+def seed_demo_completions(*, session: Session, course: str, validity_months: int, today: dt.date,
+                          now: dt.datetime) -> int:
     """Invented completion dates for a demo directory: the same people every time, a few overdue, a few never trained.
 
     People are ordered by a hash of their email, so the choice does not depend on the file's order.
@@ -111,7 +106,6 @@ def seed_demo_completions(*, session: Session, profile: Profile, today: dt.date)
     """
     if session.exec(select(TrainingRecord.id).limit(1)).first() is not None:
         return 0
-    course, validity_months = profile.training.name, profile.training.validity_months
     people = sorted(directory.get_all(session=session), key=lambda member: _digest(member.email))
     added = 0
     for position, member in enumerate(people):
@@ -123,7 +117,7 @@ def seed_demo_completions(*, session: Session, profile: Profile, today: dt.date)
             completed_on = add_months(today, -validity_months) - dt.timedelta(days=1 + days % 120)
         else:
             completed_on = today - dt.timedelta(days=days)
-        session.add(TrainingRecord(staff_id=member.id, course=course, completed_on=completed_on))
+        session.add(TrainingRecord(staff_id=member.id, course=course, completed_on=completed_on, recorded_at=now))
         added += 1
     session.flush()
     return added

@@ -12,10 +12,6 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def insert_for(dialect: str, table: Any) -> postgresql.Insert | sqlite.Insert:
     """An INSERT that can say what to do on a conflict (ON CONFLICT), which both databases spell alike."""
     return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)

@@ -11,11 +11,13 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from bot.chat import Channel, IncomingMessage, Reply
-from bot.app import DEMO_DIRECTORY
-from bot.conversation import Conversation
-from bot.profile import Profile, load_profile
-from bot.settings import EXAMPLE_PROFILE
+from bot.core.chat import Channel, IncomingMessage, Reply
+from bot.core.clock import SettableClock
+from moments import MONDAY_MORNING
+from bot.core.database import DEMO_DIRECTORY
+from bot.core.conversation import Conversation
+from bot.core.profile import Profile, load_profile
+from bot.core.settings import EXAMPLE_PROFILE
 from storage import directory, migrate
 from storage.engine import create_database_engine, session_scope
 from storage.seed import import_directory
@@ -89,10 +91,16 @@ class Chat:
 
 
 @pytest.fixture
-def conversation(engine: Engine, profile: Profile) -> Conversation:
-    from bot.app import build_conversation
+def clock() -> SettableClock:
+    """The time every test runs at, whatever the date it runs on; a test moves it on as it needs."""
+    return SettableClock(MONDAY_MORNING)
 
-    return build_conversation(profile, engine)
+
+@pytest.fixture
+def conversation(engine: Engine, profile: Profile, clock: SettableClock) -> Conversation:
+    from bot.app.assembly import build_conversation
+
+    return build_conversation(profile, engine, clock=clock)
 
 
 @pytest.fixture

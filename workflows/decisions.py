@@ -14,9 +14,9 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from bot.chat import Choice, ChoiceStyle, Reply
-from bot.conversation import CARRY_ON, Conversation, Step, Turn, start_action
-from bot.errors import CommandError, ConfigurationError
+from bot.core.chat import Choice, ChoiceStyle, Reply
+from bot.core.conversation import CARRY_ON, Conversation, Step, Turn, start_action
+from bot.core.errors import CommandError, ConfigurationError
 from knowledge.citations import SourceCatalogue
 from storage import audit, conversations, decisions
 from storage.decisions import SharingDecision
@@ -114,9 +114,9 @@ class TreeWorkflow:
         assert person.id is not None
         decision = decisions.create(
             session=turn.session, staff_id=person.id, tree_id=self.name, tree_version=self.tree.version,
-            answers=list(answers), outcome_id=outcome.id, verdict=outcome.verdict.value,
+            answers=list(answers), outcome_id=outcome.id, verdict=outcome.verdict.value, now=turn.now,
         )
-        audit.record(session=turn.session, action="decision.recorded", actor_id=person.id,
+        audit.record(session=turn.session, now=turn.now, action="decision.recorded", actor_id=person.id,
                      subject=decision.reference, details={"tree": self.name, "outcome": outcome.id})
         return [self.outcome_reply(turn, decision, outcome)]
 
@@ -188,7 +188,8 @@ class DecisionActions:
         if verb == "back" and decision.tree_version == workflow.tree.version:
             step = workflow.ask(turn, back(decision.answers))
             assert step.state is not None and person.id is not None
-            conversations.save(connection=turn.connection, staff_id=person.id, workflow=workflow.name, data=step.state)
+            conversations.save(connection=turn.connection, staff_id=person.id, workflow=workflow.name, data=step.state,
+                               now=turn.now)
             return step.replies
         raise CommandError("That checklist has changed since this decision. Type *help* to start again.")
 

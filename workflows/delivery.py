@@ -1,13 +1,10 @@
-"""Delivering the outbox, the scheduled jobs that fill it, and the daily purge of kept questions.
+"""Delivering the outbox.
 
 The delivery worker claims due messages (several replicas can run it on PostgreSQL: claimed
 rows are skipped by the others), sends each through the registered Messengers, and records
 the outcome: sent, or tried again later with a growing pause, or failed after
 `MAX_ATTEMPTS`. Where a message already reached a person or a channel is remembered, so a
-retry never sends it there twice.
-
-Each job opens its own session; a failing job is logged and rolled back and the loop goes on.
-`start_background_jobs` starts them all for `igbot serve`.
+retry never sends it there twice. `igbot serve` runs it as a job of the schedule.
 """
 
 from __future__ import annotations
@@ -15,21 +12,18 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from bot.app import Assistant
-from bot.chat import Reply
-from bot.delivery import Messenger
-from bot.errors import log_unexpected
-from bot.profile import Profile
-from storage import curation, directory, outbox
-from storage.engine import checkpoint, session_scope
+from bot.core import outbox as replies
+from bot.core.chat import Reply
+from bot.core.errors import log_unexpected
+from bot.core.messenger import Messenger
+from storage import directory, outbox
+from storage.engine import session_scope
 from storage.models import StaffMember
-from storage.types import utcnow
-from workflows.incidents import reminders
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +32,6 @@ LEASE = dt.timedelta(minutes=5)
 FIRST_RETRY = dt.timedelta(minutes=1)
 LONGEST_RETRY = dt.timedelta(hours=1)
 BATCH = 20
-
-Clock = Callable[[], dt.datetime]
-Job = Callable[[dt.datetime], Awaitable[object]]
 
 
 @dataclass(frozen=True)
@@ -97,7 +88,7 @@ def _claim(engine: Engine, now: dt.datetime, limit: int) -> list[Parcel]:
             assert message.id is not None
             person = directory.get(session=session, staff_id=message.staff_id) if message.staff_id else None
             parcels.append(Parcel(
-                message_id=message.id, replies=outbox.replies_of(message), attempts=message.attempts,
+                message_id=message.id, replies=replies.replies_of(message), attempts=message.attempts,
                 delivered_to=list(message.delivered_to), to_ig_team=message.to_ig_team, person=person,
                 ig_team=ig_team if message.to_ig_team else [],
             ))
@@ -167,79 +158,3 @@ def _record(engine: Engine, parcel: Parcel, attempt: Attempt, now: dt.datetime, 
         else:
             outbox.mark_retry(session=session, message_id=parcel.message_id, now=now, error=attempt.error,
                               delivered_to=attempt.delivered_to, retry_at=retry_at)
-
-
-# --- scheduled jobs ----------------------------------------------------------------------
-
-
-def queue_reminders(*, engine: Engine, profile: Profile, now: dt.datetime) -> int:
-    """The 72-hour reminders for the IG team."""
-    with session_scope(engine) as session:
-        return reminders.queue_deadline_reminders(session=session, profile=profile, now=now)
-
-
-def queue_draft_reminders(*, engine: Engine, profile: Profile, now: dt.datetime) -> int:
-    """One reminder to the author of each unfinished report."""
-    with session_scope(engine) as session:
-        return reminders.queue_draft_reminders(session=session, profile=profile, now=now)
-
-
-def purge_curation(*, engine: Engine, profile: Profile, now: dt.datetime) -> int:
-    """Delete kept questions past the profile's retention, whether or not anyone looks at them."""
-    with session_scope(engine) as session:
-        return curation.purge_older_than(session=session, days=profile.retention.declined_questions_days, now=now)
-
-
-async def run_job(name: str, job: Job, now: dt.datetime) -> bool:
-    """Run one job once; its failure is logged (its session has rolled back) and does not stop the others."""
-    try:
-        await job(now)
-    except Exception as error:  # each job is its own central handler: it must not take the loop down
-        log_unexpected(error, context=f"job={name}")
-        return False
-    return True
-
-
-async def every(interval: dt.timedelta, name: str, job: Job, *, clock: Clock = utcnow) -> None:
-    while True:
-        await run_job(name, job, clock())
-        await asyncio.sleep(interval.total_seconds())
-
-
-def background_jobs(assistant: Assistant, messengers: Sequence[Messenger]) -> dict[str, tuple[dt.timedelta, Job]]:
-    engine, profile = assistant.engine, assistant.profile
-
-    async def deliver(now: dt.datetime) -> object:
-        return await deliver_due(engine=engine, messengers=messengers, now=now)
-
-    async def deadline_reminders(now: dt.datetime) -> object:
-        return await asyncio.to_thread(lambda: queue_reminders(engine=engine, profile=profile, now=now))
-
-    async def draft_reminders(now: dt.datetime) -> object:
-        return await asyncio.to_thread(lambda: queue_draft_reminders(engine=engine, profile=profile, now=now))
-
-    async def purge_kept_questions(now: dt.datetime) -> object:
-        return await asyncio.to_thread(lambda: purge_curation(engine=engine, profile=profile, now=now))
-
-    async def checkpoint_database(now: dt.datetime) -> object:
-        return await asyncio.to_thread(checkpoint, engine)
-
-    # Turns done on the event loop leave SQLite's checkpoints to this job (storage.engine.create_no_wait_engine).
-    # Every second: a write-ahead log left to grow for longer makes each commit slower.
-    checkpoints = {"checkpoint-database": (dt.timedelta(seconds=1), checkpoint_database)}
-    return {
-        **(checkpoints if assistant.conversation.no_wait_engine is not None else {}),
-        "deliver-outbox": (dt.timedelta(seconds=10), deliver),
-        "incident-deadline-reminders": (dt.timedelta(minutes=1), deadline_reminders),
-        "incident-draft-reminders": (dt.timedelta(minutes=5), draft_reminders),
-        "purge-curation": (dt.timedelta(days=1), purge_kept_questions),
-    }
-
-
-def start_background_jobs(assistant: Assistant, messengers: Sequence[Messenger], *,
-                          clock: Clock = utcnow) -> list[asyncio.Task[None]]:
-    """Start the outbox worker and the reminder scheduler on the running loop; cancel the tasks to stop them."""
-    return [
-        asyncio.create_task(every(interval, name, job, clock=clock), name=name)
-        for name, (interval, job) in background_jobs(assistant, messengers).items()
-    ]

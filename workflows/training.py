@@ -3,29 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from bot import wording
-from bot.chat import Reply
-from bot.conversation import Conversation, Step, Turn
-from bot.profile import Profile
+from bot.core import wording
+from bot.core.chat import Reply
+from bot.core.conversation import Conversation, Step, Turn
+from bot.core.profile import Profile
+from bot.core.waiting import WaitingItem
 from storage import training
 from storage.training import TrainingState, TrainingStatus
 
 NAME = "training"
 
 
-def today_in(profile: Profile) -> dt.date:
-    return dt.datetime.now(profile.working_hours.zone).date()
-
-
 @dataclass
 class TrainingCheck:
     """A one-step workflow: it answers and finishes, so it never holds state."""
 
-    today: Callable[[Profile], dt.date] = field(default=today_in)
     name: str = NAME
     triggers: tuple[str, ...] = ("training", "my training", "training status", "my training status",
                                  "when is my training due", "when is my training due?",
@@ -35,9 +30,10 @@ class TrainingCheck:
     def start(self, turn: Turn) -> Step:
         person = turn.require_person()
         assert person.id is not None
-        current = training.status(session=turn.session, staff_id=person.id, profile=turn.profile,
-                                  today=self.today(turn.profile))
-        return Step([status_reply(current, profile=turn.profile, today=self.today(turn.profile))])
+        course = turn.profile.training
+        current = training.status(session=turn.session, staff_id=person.id, course=course.name,
+                                  validity_months=course.validity_months, today=turn.today)
+        return Step([status_reply(current, profile=turn.profile, today=turn.today)])
 
     def resume(self, turn: Turn, state: dict[str, Any]) -> Step:
         return self.start(turn)
@@ -74,5 +70,21 @@ def _days(count: int) -> str:
     return "tomorrow" if count == 1 else f"in {count} days"
 
 
+def waiting_items(turn: Turn) -> list[WaitingItem]:
+    """The person's training status for their summary, and the course to do when it is overdue or never done."""
+    person = turn.person
+    if person is None or person.id is None:
+        return []
+    course = turn.profile.training
+    current = training.status(session=turn.session, staff_id=person.id, course=course.name,
+                              validity_months=course.validity_months, today=turn.today)
+    items = [WaitingItem(f"*{wording.TRAINING_TITLE}*\n" + describe(current, profile=turn.profile, today=turn.today),
+                         waiting=False)]
+    if current.needs_action:
+        items.append(WaitingItem(wording.HOME_TRAINING_DUE.format(course=current.course)))
+    return items
+
+
 def install(conversation: Conversation) -> None:
     conversation.add_workflow(TrainingCheck())
+    conversation.add_waiting(waiting_items)

@@ -19,15 +19,14 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import wording
-from bot.app import Assistant
-from bot.chat import Channel, IncomingMessage
-from bot.conversation import start_action
+from bot.core import wording
+from bot.core.assistant import Assistant
+from bot.core.chat import Channel, IncomingMessage
+from bot.core.conversation import start_action
 from bot.slack import blocks, home, markup
 from bot.slack.identity import SlackIdentity
 from bot.slack.middleware import Caller, IdentifyCaller, IgnoreNonPersonMessages, OnlyOurWorkspace, caller_of
 from bot.slack.outgoing import Destination, SlackPoster
-from workflows.training import today_in
 
 log = logging.getLogger(__name__)
 
@@ -179,11 +178,8 @@ class SlackChannel:
     async def publish_home(self, caller: Caller) -> None:
         staff_id = await caller.staff_id()
         conversation = self.assistant.conversation
-        today = today_in(conversation.profile)
-        summary = await asyncio.to_thread(home.summarise, engine=self.assistant.engine, conversation=conversation,
-                                          staff_id=staff_id, today=today)
-        await self.client.views_publish(user_id=caller.slack_user_id,
-                                        view=home.view(summary, conversation=conversation, today=today))
+        summary = await asyncio.to_thread(conversation.summary_for, channel=Channel.SLACK, staff_id=staff_id)
+        await self.client.views_publish(user_id=caller.slack_user_id, view=home.view(summary, conversation=conversation))
 
     async def _after_click(self, body: Body, caller: Caller, label: str) -> Destination:
         """Where the answer goes, after turning the pressed buttons into a note of what was chosen."""

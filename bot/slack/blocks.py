@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.chat import MAX_ACTION, Choice, ChoiceStyle, Citation, FieldKind, Form, FormField, Reply
+from bot.core.chat import MAX_ACTION, Choice, ChoiceStyle, Citation, FieldKind, Form, FormField, Reply
 from bot.slack import markup
 
 Block = dict[str, Any]

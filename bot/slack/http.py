@@ -20,8 +20,8 @@ from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import Assistant
-from bot.settings import Settings
+from bot.core.assistant import Assistant
+from bot.core.settings import Settings
 from bot.slack.adapter import SlackChannel
 from bot.slack.outgoing import rate_limit_retries
 

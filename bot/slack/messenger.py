@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.chat import Reply
-from bot.settings import Settings
+from bot.core.chat import Reply
+from bot.core.settings import Settings
 from bot.slack.http import web_client
 from bot.slack.outgoing import Destination, SlackPoster
 from storage.models import StaffMember
@@ -15,7 +15,7 @@ from storage.models import StaffMember
 
 @dataclass
 class SlackMessenger:
-    """`bot.delivery.Messenger` for Slack: a direct message (`conversations.open` + `chat.postMessage`).
+    """`bot.core.messenger.Messenger` for Slack: a direct message (`conversations.open` + `chat.postMessage`).
 
     A rate limit is waited out (Retry-After); other failures raise `SlackApiError` or an aiohttp
     error for the outbox to retry later.

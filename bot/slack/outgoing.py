@@ -12,8 +12,8 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot import wording
-from bot.chat import Reply
+from bot.core import wording
+from bot.core.chat import Reply
 from bot.slack import blocks
 from bot.slack.blocks import SlackMessage
 

@@ -10,7 +10,7 @@ from typing import Any
 from microsoft_agents.activity import Activity, ActivityTypes
 from pydantic import ValidationError
 
-from bot.chat import Channel, IncomingMessage, Reply
+from bot.core.chat import Channel, IncomingMessage, Reply
 from bot.teams import cards
 from storage.teams_references import PERSONAL, Contact
 

@@ -11,7 +11,7 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from bot.chat import MAX_ACTION, Choice, ChoiceStyle, FieldKind, Form, FormField, Reply
+from bot.core.chat import MAX_ACTION, Choice, ChoiceStyle, FieldKind, Form, FormField, Reply
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"

@@ -25,8 +25,8 @@ from microsoft_agents.hosting.core.connector import ConnectorClientBase
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 from sqlalchemy import Engine
 
-from bot.chat import Channel, IncomingMessage, Reply
-from bot.conversation import Conversation
+from bot.core.chat import Channel, IncomingMessage, Reply
+from bot.core.conversation import Conversation
 from bot.teams import activities, identity
 from bot.teams.auth import (
     KeysUnavailable,
@@ -101,7 +101,8 @@ class TeamsBot:
         if activities.uninstalls(activity):
             await asyncio.to_thread(identity.forget_contact, engine=self.engine, contact=contact)
             return
-        staff_id = await asyncio.to_thread(identity.remember_contact, engine=self.engine, contact=contact)
+        staff_id = await asyncio.to_thread(identity.remember_contact, engine=self.engine, contact=contact,
+                                           now=self.conversation.clock.now())
         if staff_id is None and activity.type in _FIRST_CONTACT:
             staff_id = await self._match_by_roster(context, contact)
         message = self._message(activity, staff_id)

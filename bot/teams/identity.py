@@ -6,6 +6,7 @@ first time the person is matched by the email Teams gives for them in the conver
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 import aiohttp
@@ -19,14 +20,14 @@ from storage.teams_references import Contact
 log = logging.getLogger(__name__)
 
 
-def remember_contact(*, engine: Engine, contact: Contact) -> int | None:
+def remember_contact(*, engine: Engine, contact: Contact, now: dt.datetime) -> int | None:
     """Store or refresh the conversation reference; the staff id when the Entra object id is known."""
     with session_scope(engine) as session:
         member = None
         if contact.aad_object_id:
             member = directory.get_by_teams_id(session=session, teams_user_id=contact.aad_object_id)
         staff_id = member.id if member is not None and member.active else None
-        teams_references.remember(session=session, contact=contact, staff_id=staff_id)
+        teams_references.remember(session=session, contact=contact, staff_id=staff_id, now=now)
         return staff_id
 
 

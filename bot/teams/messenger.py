@@ -11,7 +11,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.chat import Reply
+from bot.core.chat import Reply
 from bot.teams.endpoint import TeamsBot
 from storage import teams_references
 from storage.engine import session_scope
@@ -25,7 +25,7 @@ _GONE = frozenset({HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND, HTTPStatus.GONE})
 
 @dataclass
 class TeamsMessenger:
-    """bot.delivery.Messenger for Teams: continues the person's stored 1:1 conversation with igbot."""
+    """bot.core.messenger.Messenger for Teams: continues the person's stored 1:1 conversation with igbot."""
 
     bot: TeamsBot
     ig_channel: str | None = None

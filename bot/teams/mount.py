@@ -6,9 +6,9 @@ import logging
 
 from aiohttp import web
 
-from bot.app import Assistant
-from bot.errors import ConfigurationError
-from bot.settings import Settings
+from bot.core.assistant import Assistant
+from bot.core.errors import ConfigurationError
+from bot.core.settings import Settings
 from bot.teams.auth import (
     BOT_FRAMEWORK_OPENID_METADATA,
     HttpClient,

@@ -10,9 +10,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from bot.errors import ConfigurationError
-from bot.profile import Profile
-from bot.settings import Settings
+from bot.core.errors import ConfigurationError
+from bot.core.profile import Profile
+from bot.core.settings import Settings
 from bot.teams import icons
 
 MANIFEST_VERSION = "1.17"

@@ -1,17 +1,16 @@
-"""Alembic environment: the engine comes from igbot's settings, never from a config file."""
+"""Alembic environment: the engine is handed over by `storage.migrate` (`igbot db upgrade`), never read from a config file."""
 
 from alembic import context
 from sqlalchemy import Engine
 
-from bot.settings import load_settings
-from storage.engine import create_database_engine
+from storage.errors import ConfigurationError
 
 
 def _engine() -> Engine:
     engine = context.config.attributes.get("engine")
     if isinstance(engine, Engine):
         return engine
-    return create_database_engine(load_settings().database_url)
+    raise ConfigurationError("Run the migrations with `igbot db upgrade`, which connects to DATABASE_URL.")
 
 
 def run_migrations_online() -> None:

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import func, select
 
-from bot.chat import Channel, IncomingMessage
-from bot.conversation import Conversation
+from bot.core.chat import Channel, IncomingMessage
+from bot.core.conversation import Conversation
 from storage.engine import session_scope
 from storage.models import MessageLog
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from bot import wording
-from bot.console import ConsoleChat, run
-from bot.conversation import Conversation
+from bot.core import wording
+from bot.terminal.console import ConsoleChat, run
+from bot.core.conversation import Conversation
 from workflows.trees import Outcome, Question, load_all
 
-IGBOT = [sys.executable, "-m", "bot.cli"]
+IGBOT = [sys.executable, "-m", "bot.app.cli"]
 REPO = Path(__file__).parents[2]
 
 

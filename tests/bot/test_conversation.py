@@ -4,9 +4,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from bot.chat import Reply
-from bot.conversation import Conversation, Step, Turn, start_action
-from bot.errors import CommandError
+from bot.core.chat import Reply
+from bot.core.conversation import Conversation, Step, Turn, start_action
+from bot.core.errors import CommandError
 from storage import conversations, directory
 from storage.engine import session_scope
 

@@ -4,9 +4,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.errors import ConfigurationError
-from bot.profile import load_profile, review_warnings
-from bot.settings import EXAMPLE_PROFILE
+from bot.core.errors import ConfigurationError
+from bot.core.profile import load_profile, review_warnings
+from bot.core.settings import EXAMPLE_PROFILE
 
 
 def test_the_example_profile_describes_the_seed_organisation() -> None:

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import ConfigurationError
-from bot.settings import EXAMPLE_PROFILE, load_settings
+from bot.core.errors import ConfigurationError
+from bot.core.settings import EXAMPLE_PROFILE, load_settings
 
 
 def test_defaults_use_an_embedded_database_under_igbot_home(tmp_path: Path) -> None:
@@ -37,9 +37,9 @@ def test_a_bad_value_stops_start_up_with_a_sentence_naming_it(environment: dict[
 def test_debug_logging_never_opens_the_libraries_that_log_message_bodies(tmp_path: Path) -> None:
     import logging
 
-    from bot.settings import configure_logging
+    from bot.core.settings import configure_logging
 
     configure_logging(load_settings({"LOG_LEVEL": "DEBUG", "IGBOT_HOME": str(tmp_path)}), to_file=True)
-    assert logging.getLogger("bot.conversation").isEnabledFor(logging.DEBUG)
+    assert logging.getLogger("bot.core.conversation").isEnabledFor(logging.DEBUG)
     for library in ("slack_bolt.App", "slack_sdk.web.async_base_client", "microsoft_agents.hosting"):
         assert not logging.getLogger(library).isEnabledFor(logging.DEBUG), library

@@ -1,50 +1,20 @@
-"""Incident tests run against a clock they set, so "yesterday 9am" and the 72-hour deadline are exact."""
+"""Incident tests run against the test clock (tests/conftest.py), so "yesterday 9am" and the 72-hour deadline are exact."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 
-from bot.app import build_conversation
-from bot.conversation import Conversation
-from bot.profile import Profile
+from bot.core.profile import Profile
 from storage import directory
 from storage.engine import session_scope
 from storage.models import StaffMember
-from workflows import incidents
+from moments import MONDAY_MORNING
 from workflows.incidents import report
-
-# Monday 23 November 2026, 10:00 in London (GMT, so also 10:00 UTC).
-MONDAY_MORNING = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
-
-
-@dataclass
-class Clock:
-    now: dt.datetime = MONDAY_MORNING
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += dt.timedelta(**delta)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def conversation(engine: Engine, profile: Profile, clock: Clock) -> Conversation:
-    """The assembled conversation, with incident reporting reading the test's clock."""
-    conversation = build_conversation(profile, engine)
-    incidents.install(conversation, clock=clock)
-    return conversation
 
 
 @pytest.fixture

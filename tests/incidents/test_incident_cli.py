@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-from bot.cli import main
-from bot.profile import Profile
+from bot.app.cli import main
+from bot.core.profile import Profile
 from storage import directory, incidents
 from storage.engine import session_scope
 from workflows.incidents import register, report

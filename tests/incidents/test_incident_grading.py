@@ -3,7 +3,7 @@ ICO at likelihood >= 3 and severity >= 2; DHSC too at >= 4 and >= 4; vulnerable 
 
 import pytest
 
-from bot.profile import IncidentGrading, Profile
+from bot.core.profile import IncidentGrading, Profile
 from workflows.incidents.grading import (
     Contained,
     DataKind,

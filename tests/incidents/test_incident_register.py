@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from bot.profile import Profile
+from bot.core.profile import Profile
 from storage import audit, incidents, outbox
 from storage.engine import session_scope
 from storage.models import AuditEvent
@@ -71,7 +71,7 @@ def test_the_ig_officer_takes_an_incident_from_reported_to_closed(store_report, 
 
 def test_a_member_of_staff_is_refused_when_they_try_to_triage(store_report, chat_as, engine, profile, staff) -> None:  # type: ignore[no-untyped-def]
     reference = store_report()
-    refusal = "Only ig officer or dpo or caldicott guardian or siro can do that. If you think you should be able to, ask the IG team."
+    refusal = "Only the IG team can do that. If you think you should be able to, ask the IG officer to give you the role."
     jude = chat_as("jude.carrow@example.org")
     assert jude.text(f"triage {reference}") == refusal
     assert jude.text(action=f"incident:confirm:{reference}") == refusal
@@ -192,7 +192,7 @@ def test_an_unknown_or_malformed_reference_is_explained(chat_as) -> None:  # typ
 def test_the_ig_team_lists_open_incidents_with_time_left(store_report, chat_as, clock) -> None:  # type: ignore[no-untyped-def]
     first = store_report()
     second = store_report(kind="near_miss")
-    clock.advance(hours=2)
+    clock.advance(dt.timedelta(hours=2))
     listed = chat_as(HARRIET).text("open incidents")
     assert f"*{first}* Misdirected email or other human error: waiting for triage" in listed
     assert f"*{second}* Near miss" in listed and "not reportable" in listed

@@ -7,14 +7,14 @@ import re
 from sqlalchemy import Engine, text
 from sqlmodel import select
 
-from bot.app import build_conversation
-from bot.chat import FieldKind
-from bot.console import ConsoleChat
-from bot.profile import Profile
+from bot.app.assembly import build_conversation
+from bot.core.chat import FieldKind
+from bot.core.outbox import replies_of
+from bot.terminal.console import ConsoleChat
+from bot.core.profile import Profile
 from storage import conversations, incidents, outbox
 from storage.engine import create_database_engine, session_scope
 from storage.models import AuditEvent
-from workflows import incidents as incident_workflows
 
 SAM = "sam.okafor@example.org"
 ANSWERS = [
@@ -69,7 +69,7 @@ def test_the_ig_team_is_told_without_any_personal_data(chat_as, engine: Engine) 
         [notice] = outbox.get_all(session=session)
         events = session.exec(select(AuditEvent).order_by(AuditEvent.id)).all()
     assert notice.to_ig_team and notice.dedup_key == "incident-reported:IG-2026-0001"
-    [reply] = outbox.replies_of(notice)
+    [reply] = replies_of(notice)
     assert reply.title == "New incident: IG-2026-0001"
     assert "likelihood 3 (Likely) x severity 3 (Adverse)" in reply.text
     assert "2 days 23 hours left" in reply.text
@@ -123,8 +123,7 @@ def test_a_restart_in_the_middle_of_the_flow_loses_nothing(chat_as, engine: Engi
     for line in ANSWERS[:5]:
         sam.say(line)
     restarted_engine = create_database_engine(str(engine.url.render_as_string(hide_password=False)))
-    restarted = build_conversation(profile, restarted_engine)
-    incident_workflows.install(restarted, clock=clock)
+    restarted = build_conversation(profile, restarted_engine, clock=clock)
     terminal = ConsoleChat(conversation=restarted, staff_id=sam.staff_id, output=io.StringIO())
     [question] = terminal.say("report an incident")[-1:]
     assert "Question 5 of 10" in question.text, "typing the trigger again carries on where it stopped"
@@ -307,7 +306,7 @@ def test_a_form_sent_after_the_draft_was_cancelled_is_still_stored(chat_as, engi
 
 
 def test_the_report_button_pressed_again_keeps_the_draft(chat_as) -> None:  # type: ignore[no-untyped-def]
-    from bot.conversation import start_action
+    from bot.core.conversation import start_action
 
     sam = chat_as(SAM)
     for line in ANSWERS[:4]:

@@ -14,14 +14,14 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import Engine
 from teams_fakes import APP_ID, TENANT_ID, FakeConnector, Igbot, TeamsUser
 
-from bot.app import Assistant
-from bot.conversation import Conversation
-from bot.profile import Profile
-from bot.server import build_web_app
-from bot.settings import load_settings
+from bot.core.assistant import Assistant
+from bot.core.clock import SettableClock
+from bot.core.conversation import Conversation
+from bot.core.profile import Profile
+from bot.app.server import build_web_app
+from bot.core.settings import load_settings
 from storage import incidents
 from storage.engine import session_scope
-from storage.types import utcnow
 from workflows import delivery
 
 
@@ -101,7 +101,7 @@ async def test_a_full_report_in_teams_through_the_card(igbot: Igbot, connector: 
 
 
 async def test_the_full_record_asked_for_in_a_channel_goes_to_direct_messages(
-    igbot: Igbot, connector: FakeConnector, engine: Engine, store_report: Callable[..., str]
+    igbot: Igbot, connector: FakeConnector, engine: Engine, store_report: Callable[..., str], clock: SettableClock
 ) -> None:
     harriet = _in_roster(connector, "Harriet Osei", "harriet.osei@example.org", "7d2f1e0a-4c8b-4f3a-9d7e-2a1b0c9d8e02")
     await igbot.post(harriet.says(connector.url, "hello"))  # a 1:1 conversation igbot can write to later
@@ -116,7 +116,7 @@ async def test_the_full_record_asked_for_in_a_channel_goes_to_direct_messages(
     assert in_the_channel.conversation_id == channel["id"]
     assert "sent you the full record" in in_the_channel.text and "bus" not in in_the_channel.text
 
-    await delivery.deliver_due(engine=engine, messengers=[igbot.messenger], now=utcnow())  # the notice, and the record
+    await delivery.deliver_due(engine=engine, messengers=[igbot.messenger], now=clock.now())  # the notice, and the record
     delivered = (await connector.wait_for(4))[2:]
     [record] = [sent for sent in delivered if "Work phone left on the bus" in sent.text]
     assert record.conversation_id == harriet.conversation_id

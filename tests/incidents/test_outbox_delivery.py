@@ -10,15 +10,17 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-from bot.app import Assistant
-from bot.chat import Choice, ChoiceStyle, Citation, FieldKind, Form, FormField, Reply
-from bot.conversation import Conversation
-from bot.profile import Profile
-from bot.settings import load_settings
+from bot.core.assistant import Assistant
+from bot.core.chat import Choice, ChoiceStyle, Citation, FieldKind, Form, FormField, Reply
+from bot.core.conversation import Conversation
+from bot.core.profile import Profile
+from bot.core.settings import load_settings
+from bot.core import outbox as replies_outbox
+from bot.core.schedule import run_job
+from bot.app.background import start_background_jobs
 from storage import directory, incidents, outbox
 from storage.engine import session_scope
 from storage.models import StaffMember
-from storage.types import utcnow
 from workflows import delivery
 from workflows.incidents import register, reminders, report
 
@@ -126,7 +128,7 @@ async def test_a_failed_send_is_retried_later_and_never_repeated_where_it_arrive
 async def test_a_message_nobody_can_receive_fails_after_the_last_attempt(engine: Engine, profile: Profile) -> None:
     with session_scope(engine) as session:
         sam = directory.get_by_email(session=session, email=SAM)
-        outbox.enqueue(session=session, dedup_key="nudge:test", staff_id=sam.id, replies=[Reply(text="Hello")])
+        replies_outbox.queue(session=session, now=NOW, dedup_key="nudge:test", staff_id=sam.id, replies=[Reply(text="Hello")])
     now, pauses = NOW, []
     for _ in range(delivery.MAX_ATTEMPTS):
         await delivery.deliver_due(engine=engine, messengers=[FakePlatform()], now=now)
@@ -158,7 +160,7 @@ async def test_a_bug_while_sending_is_logged_with_its_traceback_and_the_batch_go
         for email in (SAM, harriet):
             person = directory.get_by_email(session=session, email=email)
             assert person is not None
-            outbox.enqueue(session=session, dedup_key=f"nudge:{email}", staff_id=person.id, replies=[Reply(text="Hi")])
+            replies_outbox.queue(session=session, now=NOW, dedup_key=f"nudge:{email}", staff_id=person.id, replies=[Reply(text="Hi")])
     slack = BuggyPlatform(reachable={SAM, harriet}, buggy_for=SAM)
     assert await delivery.deliver_due(engine=engine, messengers=[slack], now=NOW) == \
         delivery.DeliveryRun(sent=1, retrying=1)
@@ -173,7 +175,7 @@ async def test_a_personal_message_whose_person_cannot_be_found_is_not_posted_to_
     with session_scope(engine) as session:
         sam = directory.get_by_email(session=session, email=SAM)
         assert sam is not None
-        outbox.enqueue(session=session, dedup_key="nudge:lost", staff_id=sam.id,
+        replies_outbox.queue(session=session, now=NOW, dedup_key="nudge:lost", staff_id=sam.id,
                        replies=[Reply(text="Your training is due")])
         session.exec(text("UPDATE outbox_message SET staff_id = NULL WHERE dedup_key = 'nudge:lost'"))
     slack = FakePlatform(reachable={SAM})
@@ -185,13 +187,13 @@ async def test_a_personal_message_whose_person_cannot_be_found_is_not_posted_to_
 
 def test_the_same_message_is_never_queued_twice(engine: Engine) -> None:
     with session_scope(engine) as session:
-        assert outbox.enqueue(session=session, dedup_key="reminder:x", to_ig_team=True, replies=[Reply(text="a")])
-        assert not outbox.enqueue(session=session, dedup_key="reminder:x", to_ig_team=True, replies=[Reply(text="b")])
+        assert replies_outbox.queue(session=session, now=NOW, dedup_key="reminder:x", to_ig_team=True, replies=[Reply(text="a")])
+        assert not replies_outbox.queue(session=session, now=NOW, dedup_key="reminder:x", to_ig_team=True, replies=[Reply(text="b")])
     with session_scope(engine) as session:
         [message] = outbox.get_all(session=session)
-        assert outbox.replies_of(message) == [Reply(text="a")]
+        assert replies_outbox.replies_of(message) == [Reply(text="a")]
     with session_scope(engine) as session, pytest.raises(ValueError):
-        outbox.enqueue(session=session, dedup_key="nobody", replies=[Reply(text="c")])
+        replies_outbox.queue(session=session, now=NOW, dedup_key="nobody", replies=[Reply(text="c")])
 
 
 def test_a_queued_reply_comes_back_with_every_field(engine: Engine) -> None:
@@ -206,8 +208,8 @@ def test_a_queued_reply_comes_back_with_every_field(engine: Engine) -> None:
                   choices=(Choice(label="Stop", action="stop", style=ChoiceStyle.DANGER),), form=form,
                   notes=("Please don't paste personal details.",), expects_text=True)
     with session_scope(engine) as session:
-        outbox.enqueue(session=session, dedup_key="question:2", to_ig_team=True, replies=[reply])
-    assert outbox.replies_of(_message(engine, "question:2")) == [reply]
+        replies_outbox.queue(session=session, now=NOW, dedup_key="question:2", to_ig_team=True, replies=[reply])
+    assert replies_outbox.replies_of(_message(engine, "question:2")) == [reply]
 
 
 async def test_a_message_whose_worker_died_is_tried_again_after_its_lease(engine: Engine, profile: Profile) -> None:
@@ -225,7 +227,7 @@ def test_replicas_on_postgresql_claim_different_messages(engine: Engine) -> None
         pytest.skip("SQLite runs a single worker process; SKIP LOCKED is PostgreSQL's")
     with session_scope(engine) as session:
         for number in range(4):
-            outbox.enqueue(session=session, dedup_key=f"m{number}", to_ig_team=True, replies=[Reply(text="x")])
+            replies_outbox.queue(session=session, now=NOW, dedup_key=f"m{number}", to_ig_team=True, replies=[Reply(text="x")])
     with session_scope(engine) as first, session_scope(engine) as second:
         mine = outbox.claim_due(session=first, now=NOW, limit=2, lease=delivery.LEASE)
         theirs = outbox.claim_due(session=second, now=NOW, limit=10, lease=delivery.LEASE)
@@ -237,7 +239,13 @@ def test_replicas_on_postgresql_claim_different_messages(engine: Engine) -> None
 
 
 def _queue(engine: Engine, profile: Profile, now: dt.datetime) -> int:
-    return delivery.queue_reminders(engine=engine, profile=profile, now=now)
+    with session_scope(engine) as session:
+        return reminders.queue_deadline_reminders(session=session, profile=profile, now=now)
+
+
+def _queue_drafts(engine: Engine, profile: Profile, now: dt.datetime) -> int:
+    with session_scope(engine) as session:
+        return reminders.queue_draft_reminders(session=session, profile=profile, now=now)
 
 
 def test_reminders_at_24_48_and_64_hours_until_the_incident_is_notified(engine: Engine, profile: Profile) -> None:
@@ -247,7 +255,7 @@ def test_reminders_at_24_48_and_64_hours_until_the_incident_is_notified(engine: 
     assert _queue(engine, profile, aware + dt.timedelta(hours=24)) == 1
     assert _queue(engine, profile, aware + dt.timedelta(hours=30)) == 0, "each reminder once"
     assert _queue(engine, profile, aware + dt.timedelta(hours=48, minutes=5)) == 1
-    [reminder] = outbox.replies_of(_message(engine, f"incident-reminder:{reference}:48"))
+    [reminder] = replies_outbox.replies_of(_message(engine, f"incident-reminder:{reference}:48"))
     assert reminder.title == f"Reminder: {reference} is 48 hours old"
     assert "Thursday 26 November 2026 at 09:00 GMT (23 hours left)" in reminder.text
     with session_scope(engine) as session:
@@ -272,10 +280,10 @@ async def test_an_unfinished_report_reminds_its_author_once(
     sam = chat_as(SAM)
     sam.say("report an incident")
     sam.say("2")
-    later = utcnow() + reminders.DRAFT_REMINDER_AFTER + dt.timedelta(minutes=1)
-    assert delivery.queue_draft_reminders(engine=engine, profile=profile, now=utcnow()) == 0
-    assert delivery.queue_draft_reminders(engine=engine, profile=profile, now=later) == 1
-    assert delivery.queue_draft_reminders(engine=engine, profile=profile, now=later + dt.timedelta(hours=5)) == 0
+    later = NOW + reminders.DRAFT_REMINDER_AFTER + dt.timedelta(minutes=1)
+    assert _queue_drafts(engine, profile, NOW) == 0
+    assert _queue_drafts(engine, profile, later) == 1
+    assert _queue_drafts(engine, profile, later + dt.timedelta(hours=5)) == 0
     slack = FakePlatform(reachable={SAM})
     await delivery.deliver_due(engine=engine, messengers=[slack], now=later)
     [(who, [reminder])] = slack.sent
@@ -299,8 +307,8 @@ async def test_a_failing_job_is_logged_and_rolled_back_and_the_others_carry_on(e
     async def fine(now: dt.datetime) -> None:
         return None
 
-    assert await delivery.run_job("broken", failing, NOW) is False
-    assert await delivery.run_job("fine", fine, NOW) is True
+    assert await run_job("broken", failing, NOW) is False
+    assert await run_job("fine", fine, NOW) is True
     assert "job=broken" in caplog.text and "Traceback" in caplog.text
     with session_scope(engine) as session:
         assert directory.get_by_email(session=session, email="half.written@example.org") is None
@@ -308,11 +316,11 @@ async def test_a_failing_job_is_logged_and_rolled_back_and_the_others_carry_on(e
 
 async def test_the_background_jobs_deliver_a_new_report(engine: Engine, profile: Profile, conversation: Conversation,
                                                        tmp_path: Path) -> None:
-    reference = _report(engine, profile, now=utcnow() - dt.timedelta(minutes=1))
+    reference = _report(engine, profile, now=NOW - dt.timedelta(minutes=1))
     assistant = Assistant(settings=load_settings({"IGBOT_HOME": str(tmp_path)}), profile=profile, engine=engine,
                           conversation=conversation)
     slack = FakePlatform()
-    tasks = delivery.start_background_jobs(assistant, [slack])
+    tasks = start_background_jobs(assistant, [slack])
     try:
         await asyncio.wait_for(slack.delivered.wait(), timeout=20)
     finally:

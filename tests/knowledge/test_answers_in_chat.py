@@ -10,7 +10,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from bot.conversation import start_action
+from bot.core.conversation import start_action
+from moments import MONDAY_MORNING
 from storage import curation, outbox
 from storage.curation import CurationItem, Signal
 from storage.engine import session_scope
@@ -18,7 +19,7 @@ from storage.engine import session_scope
 NHS_NUMBER = "943 476 5919"
 
 
-def _labels(reply) -> list[str]:  # type: ignore[no-untyped-def]  # a bot.chat.Reply
+def _labels(reply) -> list[str]:  # type: ignore[no-untyped-def]  # a bot.core.chat.Reply
     return [choice.label for choice in reply.choices]
 
 
@@ -104,7 +105,7 @@ def test_related_entries_can_be_opened(chat_as) -> None:  # type: ignore[no-unty
 
 def _igbot(*arguments: str, cwd: Path | None = None,
            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot.cli", *arguments], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "bot.app.cli", *arguments], capture_output=True, text=True,
                           cwd=cwd, timeout=120, env={**os.environ, **(env or {})})
 
 
@@ -133,7 +134,7 @@ def test_kb_check_passes_the_shipped_content() -> None:
 
 def test_kb_gaps_lists_old_questions_without_deleting_them(engine: Engine, database_url: str, tmp_path: Path) -> None:
     with session_scope(engine) as session:
-        item = curation.create(session=session, signal=Signal.DECLINED, question="where do I park?")
+        item = curation.create(session=session, now=MONDAY_MORNING, signal=Signal.DECLINED, question="where do I park?")
         item.at = item.at - dt.timedelta(days=5 * 365)
         session.add(item)
     result = _igbot("kb", "gaps", "--json", env={"DATABASE_URL": database_url, "IGBOT_HOME": str(tmp_path)})

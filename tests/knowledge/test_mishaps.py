@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation import start_action
+from bot.core.conversation import start_action
 from knowledge.entries import KnowledgeError, load_entries
 from knowledge.mishaps import load_mishaps, with_incident_advice
 from knowledge.retrieval import Answer, KnowledgeIndex

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.profile import load_profile
-from bot.settings import EXAMPLE_PROFILE
+from bot.core.profile import load_profile
+from bot.core.settings import EXAMPLE_PROFILE
 from knowledge.check import check_knowledge, errors
 from knowledge.entries import ENTRIES_DIRECTORY, SOURCES_PATH, load_entries
 from knowledge.retrieval import KnowledgeIndex, render_answer

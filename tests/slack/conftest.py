@@ -9,7 +9,7 @@ import pytest
 from aiohttp import ClientSession
 from slack_harness import EMAILS, FakeSlackApi, SlackWorkspace, igbot_server, make_assistant, running, slack_environment
 
-from bot.app import Assistant
+from bot.core.assistant import Assistant
 
 
 @pytest.fixture

@@ -25,15 +25,16 @@ from urllib.parse import urlencode
 
 from aiohttp import ClientSession, web
 
-from bot.app import DEMO_DIRECTORY, Assistant, build_assistant
-from bot.profile import load_profile
-from bot.server import build_web_app
-from bot.settings import default_database_url, load_settings
+from bot.core.assistant import Assistant
+from bot.core.clock import Clock, SettableClock
+from bot.core.database import seed_demo
+from bot.app.assembly import build_assistant
+from bot.core.profile import load_profile
+from bot.app.server import build_web_app
+from bot.core.settings import default_database_url, load_settings
+from moments import MONDAY_MORNING
 from storage import migrate
-from storage.engine import create_database_engine, session_scope
-from storage.seed import import_directory
-from storage.training import seed_demo_completions
-from workflows.training import today_in
+from storage.engine import create_database_engine
 
 
 # Slack users of the invented workspace, and the emails Slack holds for them.
@@ -347,15 +348,17 @@ def slack_environment(api: FakeSlackApi, **extra: str) -> dict[str, str]:
             **extra}
 
 
-def make_assistant(database_url: str, home: Path, environment: dict[str, str]) -> Assistant:
-    """igbot as `igbot serve` builds it; the embedded SQLite sets itself up, PostgreSQL is prepared like production."""
+def make_assistant(database_url: str, home: Path, environment: dict[str, str], *,
+                   clock: Clock | None = None) -> Assistant:
+    """igbot as `igbot serve` builds it; the embedded SQLite sets itself up, PostgreSQL is prepared like production.
+
+    It runs at the tests' Monday morning unless given another clock.
+    """
+    clock = clock or SettableClock(MONDAY_MORNING)
     settings = load_settings({"IGBOT_HOME": str(home), "DATABASE_URL": database_url, **environment})
     if database_url != default_database_url(home):
         engine = create_database_engine(database_url)
         migrate.upgrade(engine)
-        with session_scope(engine) as session:
-            if import_directory(session=session, path=DEMO_DIRECTORY):
-                profile = load_profile(settings.profile_path)
-                seed_demo_completions(session=session, profile=profile, today=today_in(profile))
+        seed_demo(engine, load_profile(settings.profile_path), clock=clock)
         engine.dispose()
-    return build_assistant(settings)
+    return build_assistant(settings, clock=clock)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.chat import Choice, ChoiceStyle, Citation, FieldKind, Form, FormField, Reply
+from bot.core.chat import Choice, ChoiceStyle, Citation, FieldKind, Form, FormField, Reply
 from bot.slack import blocks, markup
 
 

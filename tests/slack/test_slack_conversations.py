@@ -7,7 +7,7 @@ import json
 
 from slack_harness import HARRIET, NED, SAM, VISITOR, FakeSlackApi, SlackWorkspace, buttons
 
-from bot.app import Assistant
+from bot.core.assistant import Assistant
 from storage import directory, incidents
 from storage.engine import session_scope
 from storage.incidents import Incident
@@ -166,7 +166,7 @@ async def test_app_home_shows_the_ig_officer_incidents_waiting_for_triage(
         reported = incidents.create(session=session, year=2026, incident=Incident(
             reporter_id=sam.id, reported_via="slack", kind="misdirected-email", happened_at=now, discovered_at=now,
             data_kind="personal", vulnerable="no", contained="yes", suggested_likelihood=3, suggested_severity=2,
-            suggested_outcome="ico"))
+            suggested_outcome="ico", reported_at=now, updated_at=now))
     await slack.open_home(HARRIET)
     [home] = await slack.api.wait_for("views.publish")
     assert f"1 reported incident(s) waiting for triage: {reported.reference}" in home.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_harness import SAM, SlackWorkspace, buttons
 
-from bot.app import Assistant
+from bot.core.assistant import Assistant
 from storage import decisions, directory
 from storage.engine import session_scope
 

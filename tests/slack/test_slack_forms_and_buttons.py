@@ -8,9 +8,9 @@ from typing import Any
 from slack_harness import SAM, SlackWorkspace, buttons
 from sqlmodel import select
 
-from bot.app import Assistant
-from bot.chat import Choice, FieldKind, Form, FormField, Reply
-from bot.conversation import Step, Turn, start_action
+from bot.core.assistant import Assistant
+from bot.core.chat import Choice, FieldKind, Form, FormField, Reply
+from bot.core.conversation import Step, Turn, start_action
 from storage.curation import CurationItem
 from storage.engine import session_scope
 from storage.models import MessageLog

@@ -10,11 +10,10 @@ import re
 import pytest
 from slack_harness import HARRIET, SAM, SlackWorkspace, buttons
 
-from bot.app import Assistant
+from bot.core.assistant import Assistant
 from bot.slack import SlackMessenger
 from storage import directory, incidents
 from storage.engine import session_scope
-from storage.types import utcnow
 from workflows import delivery
 from workflows.incidents.questions import NAMES
 
@@ -42,7 +41,7 @@ async def test_a_full_report_in_slack_through_the_modal(slack: SlackWorkspace, a
     assert [block["block_id"] for block in view["blocks"]] == list(NAMES)
     assert view["blocks"][1]["element"]["type"] == "datetimepicker"
 
-    now = utcnow()
+    now = assistant.clock.now()
     status, _ = await slack.submit(SAM, opened, {
         "kind": _picked("misdirected_email"),
         "happened_at": {"type": "datetimepicker", "selected_date_time": int((now - dt.timedelta(hours=3)).timestamp())},
@@ -68,7 +67,7 @@ async def test_a_full_report_in_slack_through_the_modal(slack: SlackWorkspace, a
         assert incident.suggested_outcome == "ico"
 
     messenger = SlackMessenger.from_settings(assistant.settings)
-    assert (await delivery.deliver_due(engine=assistant.engine, messengers=[messenger], now=utcnow())).sent == 1
+    assert (await delivery.deliver_due(engine=assistant.engine, messengers=[messenger], now=assistant.clock.now())).sent == 1
     [notice] = await slack.api.wait_for("chat.postMessage")
     assert notice.params["channel"] == IG_CHANNEL and f"New incident: {reference.group()}" in notice.text
     for private in ("Sam", "Okafor", "Care plan", "practice"):
@@ -84,7 +83,7 @@ async def test_a_full_report_in_slack_through_the_modal(slack: SlackWorkspace, a
     assert "sent you the full record" in in_the_channel.text
     for private in ("Sam", "Okafor", "Care plan", "practice"):
         assert private not in in_the_channel.text, "the full record never goes to the shared channel"
-    assert (await delivery.deliver_due(engine=assistant.engine, messengers=[messenger], now=utcnow())).sent == 1
+    assert (await delivery.deliver_due(engine=assistant.engine, messengers=[messenger], now=assistant.clock.now())).sent == 1
     [*_, record] = await slack.api.wait_for("chat.postMessage", count=3)
     assert record.params["channel"] == "D" + HARRIET.lstrip("U"), "the record reaches Harriet's direct messages"
     assert "Care plan for client [NHS number]" in record.text

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from slack_harness import SAM, FakeSlackApi, slack_environment
 
-from bot.chat import Choice, Reply
-from bot.settings import load_settings
+from bot.core.chat import Choice, Reply
+from bot.core.settings import load_settings
 from bot.slack import SlackMessenger
 from storage.models import StaffMember
 

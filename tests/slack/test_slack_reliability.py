@@ -19,9 +19,9 @@ from slack_harness import (
     slack_environment,
 )
 
-from bot.app import Assistant
-from bot.chat import Reply
-from bot.conversation import Step, Turn
+from bot.core.assistant import Assistant
+from bot.core.chat import Reply
+from bot.core.conversation import Step, Turn
 
 
 async def test_a_bad_signature_is_refused_with_401(slack: SlackWorkspace) -> None:

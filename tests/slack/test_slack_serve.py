@@ -15,7 +15,7 @@ from pathlib import Path
 from aiohttp import ClientSession
 from slack_harness import SAM, TEAM_ID, FakeSlackApi, SlackWorkspace, make_assistant, slack_environment
 
-from bot.cli_serve import serve
+from bot.app.cli_serve import serve
 
 
 def free_port() -> int:
@@ -32,7 +32,7 @@ def environment(tmp_path: Path, **values: str) -> dict[str, str]:
 @asynccontextmanager
 async def igbot_serve(tmp_path: Path, *arguments: str, **values: str) -> AsyncIterator[tuple[str, asyncio.subprocess.Process]]:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "serve", *arguments, env=environment(tmp_path, **values),
+        sys.executable, "-m", "bot.app.cli", "serve", *arguments, env=environment(tmp_path, **values),
         stderr=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.DEVNULL)
     assert process.stderr is not None
     try:
@@ -71,7 +71,7 @@ async def test_without_slack_settings_slack_is_not_mounted(tmp_path: Path) -> No
 
 
 def run_igbot(tmp_path: Path, *arguments: str, **values: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot.cli", *arguments], env=environment(tmp_path, **values),
+    return subprocess.run([sys.executable, "-m", "bot.app.cli", *arguments], env=environment(tmp_path, **values),
                           capture_output=True, text=True, timeout=120)
 
 
@@ -124,16 +124,16 @@ async def test_socket_mode_answers_over_the_websocket_without_a_public_url(
 async def test_over_socket_mode_the_outbox_still_reaches_slack(
     slack_api: FakeSlackApi, database_url: str, tmp_path: Path
 ) -> None:
-    from bot.chat import Reply
-    from storage import outbox
+    from bot.core.chat import Reply
+    from bot.core import outbox
     from storage.engine import session_scope
 
     environment = {"SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_APP_TOKEN": "xapp-test-token",
                    "SLACK_API_URL": slack_api.api_url, "SLACK_IG_CHANNEL": "C0IGTEAM"}
     assistant = make_assistant(database_url, tmp_path, environment)
     with session_scope(assistant.engine) as session:
-        outbox.enqueue(session=session, dedup_key="notice-socket-1", to_ig_team=True,
-                       replies=[Reply(title="New incident IG-2026-0002", text="Waiting for triage.")])
+        outbox.queue(session=session, dedup_key="notice-socket-1", to_ig_team=True, now=assistant.clock.now(),
+                     replies=[Reply(title="New incident IG-2026-0002", text="Waiting for triage.")])
     stop = asyncio.Event()
     with socket.create_server(("127.0.0.1", 0)) as listener:
         serving = asyncio.ensure_future(serve(assistant, listener=listener, socket_mode=True, stop=stop))
@@ -147,16 +147,17 @@ async def test_over_socket_mode_the_outbox_still_reaches_slack(
 
 
 async def test_igbot_serve_delivers_the_outbox_to_the_ig_team_channel(slack_api: FakeSlackApi, tmp_path: Path) -> None:
-    from bot.app import open_database
-    from bot.chat import Reply
-    from bot.settings import load_settings
-    from storage import outbox
+    from bot.core.clock import Clock
+    from bot.core.database import open_database
+    from bot.core.chat import Reply
+    from bot.core.settings import load_settings
+    from bot.core import outbox
     from storage.engine import session_scope
 
     engine = open_database(load_settings({"IGBOT_HOME": str(tmp_path)}))
     with session_scope(engine) as session:
-        outbox.enqueue(session=session, dedup_key="notice-1", to_ig_team=True,
-                       replies=[Reply(title="New incident IG-2026-0001", text="Waiting for triage.")])
+        outbox.queue(session=session, dedup_key="notice-1", to_ig_team=True, now=Clock().now(),  # `igbot serve` runs on the wall clock
+                     replies=[Reply(title="New incident IG-2026-0001", text="Waiting for triage.")])
     engine.dispose()
     values = {**slack_environment(slack_api), "SLACK_IG_CHANNEL": "C0IGTEAM"}
     async with igbot_serve(tmp_path, "--port", str(free_port()), **values):

@@ -11,6 +11,7 @@ import storage.decisions  # noqa: F401
 import storage.incidents  # noqa: F401
 import storage.models  # noqa: F401
 import storage.outbox  # noqa: F401
+import storage.schedule  # noqa: F401
 import storage.teams_references  # noqa: F401
 import storage.training  # noqa: F401
 

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from moments import MONDAY_MORNING
 from storage import audit, conversations, directory, messages
 from storage.engine import DatabaseBusy, checkpoint, create_no_wait_engine, session_scope, unit_of_work
 from storage.models import AuditEvent, MessageLog, Role
@@ -38,8 +39,9 @@ def test_conversation_state_survives_a_new_session_and_can_be_cleared(engine: En
     with session_scope(engine) as session:
         staff_id = directory.get_by_email(session=session, email="sam.okafor@example.org").id
         connection = session.connection()
-        conversations.save(connection=connection, staff_id=staff_id, workflow="decision", data={"answers": ["a"]})
-        conversations.save(connection=connection, staff_id=staff_id, workflow="decision", data={"answers": ["a", "b"]})
+        conversations.save(connection=connection, staff_id=staff_id, workflow="decision", data={"answers": ["a"]}, now=MONDAY_MORNING)
+        conversations.save(connection=connection, staff_id=staff_id, workflow="decision", data={"answers": ["a", "b"]},
+                           now=MONDAY_MORNING)
     with session_scope(engine) as session:
         state = conversations.get(connection=session.connection(), staff_id=staff_id)
         assert state is not None and state.data == {"answers": ["a", "b"]}
@@ -61,7 +63,7 @@ def test_a_failed_unit_of_work_writes_nothing(engine: Engine) -> None:
 
 def test_the_message_log_keeps_metadata_only(engine: Engine) -> None:
     with unit_of_work(engine) as unit:
-        messages.record(connection=unit.connection, channel="slack", kind="question", staff_id=None,
+        messages.record(connection=unit.connection, now=MONDAY_MORNING, channel="slack", kind="question", staff_id=None,
                         detail={"entry_id": "clear-desk"})
     with session_scope(engine) as session:
         columns = set(MessageLog.model_fields)
@@ -71,7 +73,7 @@ def test_the_message_log_keeps_metadata_only(engine: Engine) -> None:
 
 def _log_delivery(engine: Engine, delivery_id: str, channel: str = "slack") -> bool:
     with unit_of_work(engine) as unit:
-        return messages.record(connection=unit.connection, channel=channel, kind="text", staff_id=None,
+        return messages.record(connection=unit.connection, now=MONDAY_MORNING, channel=channel, kind="text", staff_id=None,
                                delivery_id=delivery_id)
 
 
@@ -81,13 +83,13 @@ def test_a_delivery_is_logged_once_per_channel(engine: Engine) -> None:
     assert _log_delivery(engine, "Ev0002") is True
     assert _log_delivery(engine, "Ev0001", channel="teams") is True
     with unit_of_work(engine) as unit:
-        assert all(messages.record(connection=unit.connection, channel="console", kind="text", staff_id=None)
+        assert all(messages.record(connection=unit.connection, now=MONDAY_MORNING, channel="console", kind="text", staff_id=None)
                    for _ in range(3)), "messages without a delivery id are all logged"
 
 
 def test_a_log_row_for_someone_not_in_the_directory_is_refused_and_nothing_is_written(engine: Engine) -> None:
     with pytest.raises(IntegrityError), unit_of_work(engine) as unit:
-        messages.record(connection=unit.connection, channel="slack", kind="text", staff_id=999_999,
+        messages.record(connection=unit.connection, now=MONDAY_MORNING, channel="slack", kind="text", staff_id=999_999,
                         delivery_id="EvNobody01")
     with session_scope(engine) as session:
         assert session.exec(select(MessageLog).where(MessageLog.delivery_id == "EvNobody01")).first() is None
@@ -144,7 +146,7 @@ def test_the_checkpoint_copies_what_the_event_loop_wrote_into_the_database_file(
 
 def _three_events(engine: Engine) -> list[int]:
     with session_scope(engine) as session:
-        ids = [audit.record(session=session, action=f"incident.{verb}", actor_id=None, subject="IG-2026-0001").id
+        ids = [audit.record(session=session, now=MONDAY_MORNING, action=f"incident.{verb}", actor_id=None, subject="IG-2026-0001").id
                for verb in ("reported", "triaged", "closed")]
     return ids
 
@@ -174,13 +176,13 @@ def test_a_removed_audit_row_is_detected(engine: Engine) -> None:
     assert broken is not None and broken.event_id == third and "removed" in broken.problem
 
 
-ALL_REVISIONS = {"0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008"}
+ALL_REVISIONS = {"0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009"}
 
 
 @pytest.mark.parametrize(("applied", "expected"), [
     ((), ALL_REVISIONS),
-    (("0002",), {"0003", "0004", "0005", "0006", "0007", "0008"}),
-    (("0003", "0004", "0005", "0006", "0007"), {"0008"}),
+    (("0002",), {"0003", "0004", "0005", "0006", "0007", "0008", "0009"}),
+    (("0003", "0004", "0005", "0006", "0007", "0009"), {"0008"}),
 ], ids=["empty", "up-to-0002", "all-but-0008"])
 def test_pending_names_exactly_the_migrations_not_yet_applied(database_url: str, applied: tuple[str, ...],
                                                               expected: set[str]) -> None:

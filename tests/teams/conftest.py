@@ -11,11 +11,11 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import Engine
 from teams_fakes import APP_ID, TENANT_ID, FakeConnector, Igbot, StartIgbot, TeamsUser
 
-from bot.app import Assistant
-from bot.conversation import Conversation
-from bot.profile import Profile
-from bot.server import build_web_app
-from bot.settings import load_settings
+from bot.core.assistant import Assistant
+from bot.core.conversation import Conversation
+from bot.core.profile import Profile
+from bot.app.server import build_web_app
+from bot.core.settings import load_settings
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.chat import Choice, ChoiceStyle, Citation, FieldKind, Form, FormField, Reply
+from bot.core.chat import Choice, ChoiceStyle, Citation, FieldKind, Form, FormField, Reply
 from bot.teams import cards
 
 

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import Engine
 from teams_fakes import APP_ID, OUTBOUND_TOKEN, FakeConnector, Igbot, TeamsUser
 
-from bot.chat import FieldKind, Form, FormField, Reply
-from bot.conversation import Conversation, Step, Turn, start_action
+from bot.core.chat import FieldKind, Form, FormField, Reply
+from bot.core.conversation import Conversation, Step, Turn, start_action
 from storage import conversations, curation, directory, teams_references
 from storage.curation import Signal
 from storage.engine import session_scope

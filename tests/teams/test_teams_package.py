@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.app.cli import main
 
 APP_ID = "0f5b8c1e-6a7d-4c2b-9e3f-1a2b3c4d5e6f"
 

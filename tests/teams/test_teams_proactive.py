@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import Engine
 from teams_fakes import OUTBOUND_TOKEN, FakeConnector, Igbot, StartIgbot, TeamsUser
 
-from bot.chat import Choice, Reply
+from bot.core.chat import Choice, Reply
 from bot.teams.auth import TokenUnavailable
 from storage import directory, teams_references
 from storage.engine import session_scope

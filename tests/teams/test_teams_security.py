@@ -14,11 +14,11 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import Engine
 from teams_fakes import SIGNED, FakeConnector, Igbot, StartIgbot, TeamsUser, bot_framework_token
 
-from bot.app import Assistant
-from bot.conversation import Conversation
-from bot.errors import ConfigurationError
-from bot.profile import Profile
-from bot.settings import load_settings
+from bot.core.assistant import Assistant
+from bot.core.conversation import Conversation
+from bot.core.errors import ConfigurationError
+from bot.core.profile import Profile
+from bot.core.settings import load_settings
 from bot.teams.auth import HttpClient
 from bot.teams.mount import MESSAGES_PATH, build_teams_bot
 

@@ -2,7 +2,7 @@
 
 from sqlalchemy import Engine
 
-from bot.conversation import start_action
+from bot.core.conversation import start_action
 from storage import audit, conversations, decisions
 from storage.engine import session_scope
 
@@ -86,7 +86,7 @@ def test_tree_check_passes_the_shipped_trees_and_names_a_cycle(tmp_path) -> None
     import subprocess
     import sys
 
-    ok = subprocess.run([sys.executable, "-m", "bot.cli", "tree", "check"], capture_output=True, text=True)
+    ok = subprocess.run([sys.executable, "-m", "bot.app.cli", "tree", "check"], capture_output=True, text=True)
     assert ok.returncode == 0 and "sound" in ok.stdout
     broken = tmp_path / "loop.yaml"
     broken.write_text(
@@ -96,7 +96,7 @@ def test_tree_check_passes_the_shipped_trees_and_names_a_cycle(tmp_path) -> None
         "  b: {text: 'B?', options: [{id: again, label: Again, next: a}]}\n"
         "outcomes: {}\n"
     )
-    result = subprocess.run([sys.executable, "-m", "bot.cli", "tree", "check", str(broken)],
+    result = subprocess.run([sys.executable, "-m", "bot.app.cli", "tree", "check", str(broken)],
                             capture_output=True, text=True)
     assert result.returncode == 1
     assert "loop" in result.stdout and "cycle" in result.stdout.lower()

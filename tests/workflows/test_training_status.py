@@ -7,13 +7,14 @@ import datetime as dt
 import pytest
 from sqlalchemy import Engine
 
-from bot.profile import Profile
+from bot.core.profile import Profile
 from storage import directory, training
 from storage.engine import session_scope
 from storage.training import TrainingState, add_months, seed_demo_completions
-from workflows.training import TrainingCheck, today_in
+from bot.core.clock import SettableClock
 
 TODAY = dt.date(2026, 11, 22)
+RECORDED_AT = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 
 
 def staff_id(engine: Engine, email: str) -> int:
@@ -26,12 +27,13 @@ def staff_id(engine: Engine, email: str) -> int:
 def record(engine: Engine, profile: Profile, email: str, completed_on: dt.date) -> None:
     with session_scope(engine) as session:
         training.record_completion(session=session, staff_id=staff_id(engine, email), course=profile.training.name,
-                                   completed_on=completed_on, today=TODAY)
+                                   completed_on=completed_on, today=TODAY, now=RECORDED_AT)
 
 
 def status_of(engine: Engine, profile: Profile, email: str) -> training.TrainingStatus:
     with session_scope(engine) as session:
-        return training.status(session=session, staff_id=staff_id(engine, email), profile=profile, today=TODAY)
+        return training.status(session=session, staff_id=staff_id(engine, email), course=profile.training.name,
+                               validity_months=profile.training.validity_months, today=TODAY)
 
 
 @pytest.mark.parametrize(("completed_on", "state", "valid_until"), [
@@ -61,7 +63,8 @@ def test_a_completion_in_the_future_or_for_no_one_is_refused_and_nothing_is_stor
     with pytest.raises(ValueError, match="future"):
         record(engine, profile, "sam.okafor@example.org", TODAY + dt.timedelta(days=1))
     with pytest.raises(ValueError, match="no member of staff"), session_scope(engine) as session:
-        training.record_completion(session=session, staff_id=99999, course="x", completed_on=TODAY, today=TODAY)
+        training.record_completion(session=session, staff_id=99999, course="x", completed_on=TODAY, today=TODAY,
+                                   now=RECORDED_AT)
     assert status_of(engine, profile, "sam.okafor@example.org").state is TrainingState.NEVER
 
 
@@ -74,10 +77,13 @@ def test_months_are_added_as_calendar_months() -> None:
 
 def test_the_demo_directory_gets_the_same_invented_dates_every_time(engine: Engine, profile: Profile) -> None:
     with session_scope(engine) as session:
-        added = seed_demo_completions(session=session, profile=profile, today=TODAY)
-        assert seed_demo_completions(session=session, profile=profile, today=TODAY) == 0, "seeded once only"
+        added = seed_demo_completions(session=session, course=profile.training.name,
+                                      validity_months=profile.training.validity_months, today=TODAY, now=RECORDED_AT)
+        assert seed_demo_completions(session=session, course=profile.training.name,
+                                      validity_months=profile.training.validity_months, today=TODAY, now=RECORDED_AT) == 0, "seeded once only"
         people = directory.get_all(session=session)
-        states = {member.email: training.status(session=session, staff_id=member.id or 0, profile=profile,
+        states = {member.email: training.status(session=session, staff_id=member.id or 0, course=profile.training.name,
+                                                validity_months=profile.training.validity_months,
                                                 today=TODAY).state for member in people}
     assert added == len(people) - 3
     assert sum(state is TrainingState.NEVER for state in states.values()) == 3
@@ -85,8 +91,9 @@ def test_the_demo_directory_gets_the_same_invented_dates_every_time(engine: Engi
     assert states["sam.okafor@example.org"] is TrainingState.CURRENT
 
 
-def test_asking_about_training_answers_in_plain_words(conversation, chat_as, engine: Engine, profile: Profile) -> None:  # type: ignore[no-untyped-def]
-    conversation.workflows["training"] = TrainingCheck(today=lambda _profile: TODAY)
+def test_asking_about_training_answers_in_plain_words(clock: SettableClock, chat_as, engine: Engine,  # type: ignore[no-untyped-def]
+                                                     profile: Profile) -> None:
+    clock.set(RECORDED_AT)
     record(engine, profile, "sam.okafor@example.org", dt.date(2025, 9, 1))
     overdue = chat_as("sam.okafor@example.org").text("my training")
     assert overdue.startswith("Your *Keeping Information Safe* training has been overdue since 1 September 2026")
@@ -99,7 +106,3 @@ def test_asking_about_training_answers_in_plain_words(conversation, chat_as, eng
 
 def test_someone_not_in_the_directory_is_told_whom_to_ask(chat_as) -> None:  # type: ignore[no-untyped-def]
     assert "can't find you" in chat_as(None).text("my training")
-
-
-def test_today_is_the_date_where_the_organisation_is(profile: Profile) -> None:
-    assert abs((today_in(profile) - dt.date.today()).days) <= 1

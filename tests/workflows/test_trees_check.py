@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.cli import main
-from bot.profile import load_profile
-from bot.settings import EXAMPLE_PROFILE
+from bot.app.cli import main
+from bot.core.profile import load_profile
+from bot.core.settings import EXAMPLE_PROFILE
 from knowledge.citations import SourceCatalogue
 from workflows.trees import Problem, check_tree_files
 

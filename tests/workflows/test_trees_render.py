@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.profile import load_profile
-from bot.settings import EXAMPLE_PROFILE
+from bot.core.profile import load_profile
+from bot.core.settings import EXAMPLE_PROFILE
 
 from workflows.trees import load_all, render_text, render_tree
 from workflows.trees.render import MissingProfileValue

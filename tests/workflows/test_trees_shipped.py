@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.profile import Profile
+from bot.core.profile import Profile
 from workflows.trees import DecisionTree, Outcome, Question, Verdict, check_shipped_trees, load_all
 from workflows.trees.model import ASK_VERDICTS
 

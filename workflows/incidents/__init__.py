@@ -2,20 +2,43 @@
 
 from __future__ import annotations
 
-from bot.conversation import Conversation
-from storage.types import utcnow
-from workflows.incidents.commands import IncidentButtons, IncidentCommands
-from workflows.incidents.flow import Clock, IncidentReport
+import datetime as dt
+
+from bot.core import wording as bot_wording
+from bot.core.conversation import Conversation
+from bot.core.schedule import in_session
+from storage.models import IG_ROLES
+from workflows.incidents import reminders, wording
+from workflows.incidents.commands import (
+    FOLLOW_UP,
+    IG_TASKS,
+    REGISTER,
+    STAFF_TASKS,
+    IncidentButtons,
+    IncidentCommands,
+    awaiting_triage,
+)
+from workflows.incidents.flow import IncidentReport
 from workflows.incidents.questions import WORKFLOW
 
 
-def install(conversation: Conversation, *, clock: Clock = utcnow) -> None:
+def install(conversation: Conversation) -> None:
     """Add the report workflow, its buttons and form, and the register's commands to the conversation."""
-    workflow = IncidentReport(clock=clock)
+    workflow = IncidentReport()
     conversation.add_workflow(workflow)
     conversation.add_action(WORKFLOW, workflow.on_action)
-    conversation.add_action("incident", IncidentButtons(clock=clock))
-    conversation.add_command("incident-register", IncidentCommands(clock=clock))
+    conversation.add_action("incident", IncidentButtons())
+    conversation.add_command(REGISTER, IncidentCommands(IG_TASKS), roles=IG_ROLES, who=bot_wording.IG_TEAM,
+                             help_line=wording.REGISTER_HELP_LINE)
+    conversation.add_command(FOLLOW_UP, IncidentCommands(STAFF_TASKS), help_line=wording.FOLLOW_UP_HELP_LINE)
+    conversation.add_waiting(awaiting_triage)
+    profile = conversation.profile
+    conversation.schedule.every("incident-deadline-reminders", dt.timedelta(minutes=1), in_session(
+        conversation.engine, lambda session, now: reminders.queue_deadline_reminders(session=session, profile=profile,
+                                                                                     now=now)))
+    conversation.schedule.every("incident-draft-reminders", dt.timedelta(minutes=5), in_session(
+        conversation.engine, lambda session, now: reminders.queue_draft_reminders(session=session, profile=profile,
+                                                                                  now=now)))
 
 
 __all__ = ["WORKFLOW", "IncidentReport", "install"]

@@ -30,14 +30,14 @@ class CleanText:
     removed: tuple[str, ...]  # the kinds of identifier taken out, e.g. ("NHS number",)
 
 
-def clean_text(raw: str) -> CleanText:
+def clean_text(raw: str, *, today: dt.date) -> CleanText:
     text = raw.strip()
     if not text:
         raise InvalidAnswer(wording.EMPTY_ANSWER)
     if len(text) > MAX_TEXT:
         raise InvalidAnswer(wording.TOO_LONG.format(limit=MAX_TEXT, length=len(text)))
-    kinds = tuple(dict.fromkeys(finding.kind.value for finding in find_identifiers(text)))
-    return CleanText(text=redact(text) if kinds else text, removed=kinds)
+    kinds = tuple(dict.fromkeys(finding.kind.value for finding in find_identifiers(text, today=today)))
+    return CleanText(text=redact(text, today=today) if kinds else text, removed=kinds)
 
 
 # --- numbers of people -------------------------------------------------------------------

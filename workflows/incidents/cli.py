@@ -18,13 +18,13 @@ from typing import Any, TextIO
 
 from sqlmodel import Session
 
-from bot.errors import CommandError
-from bot.profile import Profile, load_profile
-from bot.settings import load_settings
+from bot.core.errors import CommandError
+from bot.core.profile import Profile, load_profile
+from bot.core.settings import load_settings
 from storage import audit, directory, incidents
 from storage.engine import session_scope
 from storage.incidents import Incident, IncidentStatus
-from storage.types import utcnow
+from bot.core.clock import Clock
 from workflows.incidents import notices
 from workflows.incidents import register as lifecycle
 from workflows.incidents.kinds import kind_of
@@ -60,7 +60,7 @@ def register(subparsers: Any) -> None:
 
 @contextmanager
 def _database() -> Iterator[tuple[Session, Profile]]:
-    from bot.app import open_database
+    from bot.core.database import open_database
 
     settings = load_settings()
     profile = load_profile(settings.profile_path)
@@ -73,7 +73,7 @@ def _database() -> Iterator[tuple[Session, Profile]]:
 
 
 def _list(arguments: argparse.Namespace) -> int:
-    now = utcnow()
+    now = Clock().now()
     status = IncidentStatus(arguments.status) if arguments.status else None
     with _database() as (session, profile):
         found = incidents.get_all(session=session, status=status)
@@ -97,7 +97,7 @@ def _show(arguments: argparse.Namespace) -> int:
             return 1
         reporter = directory.get(session=session, staff_id=incident.reporter_id)
         notes = incidents.notes_of(session=session, incident=incident)
-        print(_plain(notices.full_record(incident, profile=profile, now=utcnow(), reporter=reporter, notes=notes)))
+        print(_plain(notices.full_record(incident, profile=profile, now=Clock().now(), reporter=reporter, notes=notes)))
     return 0
 
 

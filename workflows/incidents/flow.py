@@ -12,17 +12,14 @@ When `pending` is empty the person sees a summary and sends it (or changes an an
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import wording as bot_wording
-from bot.chat import Choice, ChoiceStyle, Reply
-from bot.conversation import CARRY_ON, Step, Turn, normalise_command
+from bot.core import wording as bot_wording
+from bot.core.chat import Choice, ChoiceStyle, Reply
+from bot.core.conversation import CARRY_ON, Step, Turn, normalise_command
 from storage import conversations
-from storage.types import utcnow
 from workflows.incidents import commands, report, wording
 from workflows.incidents.answers import InvalidAnswer
 from workflows.incidents.questions import (
@@ -42,7 +39,6 @@ from workflows.incidents.questions import (
     shown_value,
 )
 
-Clock = Callable[[], dt.datetime]
 
 TRIGGERS = ("report", "report an incident", "report incident", "i need to report an incident", "report a breach")
 _SEND_WORDS = frozenset({"send", "send report", "send it", "yes", "submit", "ok", "confirm", "1"})
@@ -55,7 +51,6 @@ class IncidentReport:
     name: str = WORKFLOW
     triggers: tuple[str, ...] = TRIGGERS
     help_line: str = wording.HELP_LINE
-    clock: Clock = field(default=utcnow)
 
     def start(self, turn: Turn) -> Step:
         turn.require_person()
@@ -66,16 +61,12 @@ class IncidentReport:
         return Step([intro, ask(BY_NAME[NAMES[0]], state)], state)
 
     def resume(self, turn: Turn, state: dict[str, Any]) -> Step:
-        if state.get("mode") == commands.UPDATE_MODE:
-            if not turn.message.action and normalise_command(turn.text) in self.triggers:
-                return self.start(turn)  # a new report replaces an unfinished register update
-            return commands.resume_update(turn, state, now=self.clock())
         action = turn.message.action or ""
         if action:
             return self._on_button(turn, state, action.removeprefix(f"{WORKFLOW}:"))
         typed = normalise_command(turn.text)
         if commands.matches(turn.text):
-            outcome = commands.run(turn, now=self.clock())
+            outcome = commands.run(turn, now=turn.now)
             return Step([*outcome.replies, *self._where_we_are(turn, state)], state)
         if typed in self.triggers or typed in (CARRY_ON, "carry on"):
             return Step([Reply(text=wording.WELCOME_BACK), *self._where_we_are(turn, state)], state)
@@ -124,7 +115,7 @@ class IncidentReport:
 
     def _answer(self, turn: Turn, state: dict[str, Any], raw: str) -> Step:
         question = BY_NAME[state["pending"][0]]
-        now = self.clock()
+        now = turn.now
         try:
             value = parse_answer(question, raw, now=now, zone=turn.profile.working_hours.zone)
             _check_order(question, value, state["answers"])
@@ -178,7 +169,7 @@ class IncidentReport:
         return Step([ask(BY_NAME[picked], state)], state)
 
     def _send(self, turn: Turn, state: dict[str, Any]) -> Step:
-        now = self.clock()
+        now = turn.now
         if problems(state["answers"]):
             return Step(self._where_we_are(turn, state), state)
         reporter = turn.require_person()
@@ -189,7 +180,7 @@ class IncidentReport:
     def _submit_form(self, turn: Turn) -> list[Reply]:
         reporter = turn.require_person()
         assert reporter.id is not None
-        now = self.clock()
+        now = turn.now
         answers, found = parse_form(turn.message.form or {}, now=now, zone=turn.profile.working_hours.zone)
         removed = report.removed_identifiers(answers)
         notes = (report.identifiers_note(removed),) if removed else ()
@@ -201,7 +192,8 @@ class IncidentReport:
         pending = [name for name in NAMES if name in found]
         state = {"answers": answers, "asked": [name for name in NAMES if name in answers], "pending": pending,
                  "choosing": False}
-        conversations.save(connection=turn.connection, staff_id=reporter.id, workflow=WORKFLOW, data=state)
+        conversations.save(connection=turn.connection, staff_id=reporter.id, workflow=WORKFLOW, data=state,
+                           now=turn.now)
         listed = "\n".join(f"- {BY_NAME[name].label}: {found[name]}" for name in pending)
         return [Reply(text=f"{wording.FORM_PROBLEMS}\n{listed}", notes=notes), ask(BY_NAME[pending[0]], state)]
 
@@ -239,7 +231,8 @@ def keep(turn: Turn, state: dict[str, Any] | None) -> None:
     if state is None:
         conversations.clear(connection=turn.connection, staff_id=person.id)
     else:
-        conversations.save(connection=turn.connection, staff_id=person.id, workflow=WORKFLOW, data=state)
+        conversations.save(connection=turn.connection, staff_id=person.id, workflow=WORKFLOW, data=state,
+                           now=turn.now)
 
 
 def _clear_draft(turn: Turn, staff_id: int) -> None:

@@ -32,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.profile import IncidentGrading
+from bot.core.profile import IncidentGrading
 from workflows.incidents.kinds import IncidentKind
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.errors import ConfigurationError
+from bot.core.errors import ConfigurationError
 
 KINDS_FILE = Path(__file__).parent / "kinds.yaml"
 NEAR_MISS = "near_miss"

@@ -7,8 +7,8 @@ import datetime as dt
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from bot.chat import Choice, ChoiceStyle, Reply
-from bot.profile import Profile
+from bot.core.chat import Choice, ChoiceStyle, Reply
+from bot.core.profile import Profile
 from storage.incidents import Incident, IncidentNote, IncidentStatus
 from storage.models import StaffMember
 from workflows.incidents import wording

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.chat import Choice, FieldKind, Form, FormField
+from bot.core.chat import Choice, FieldKind, Form, FormField
 from workflows.incidents import wording
 from workflows.incidents.answers import InvalidAnswer, check_past, clean_text, parse_people, parse_when
 from workflows.incidents.grading import Contained, DataKind, Vulnerable
@@ -112,7 +112,7 @@ def parse_answer(question: Question, raw: str, *, now: dt.datetime, zone: ZoneIn
         return moment.isoformat()
     if question.kind is QuestionKind.PEOPLE:
         return parse_people(raw)
-    cleaned = clean_text(raw)
+    cleaned = clean_text(raw, today=now.astimezone(zone).date())
     return {"text": cleaned.text, "removed": list(cleaned.removed)}
 
 

@@ -12,22 +12,17 @@ import datetime as dt
 
 from sqlmodel import Session
 
-from bot import wording as bot_wording
-from bot.errors import CommandError
-from bot.profile import Profile
-from storage import audit, incidents, outbox
+from bot.core import wording as bot_wording
+from bot.core.errors import CommandError
+from bot.core.profile import Profile
+from bot.core import outbox
+from storage import audit, incidents
 from storage.incidents import Incident, IncidentNote, IncidentStatus
-from storage.models import IG_ROLES, Role, StaffMember
+from storage.models import StaffMember
 from workflows.incidents import notices, wording
 from workflows.incidents.answers import InvalidAnswer, clean_text
 from workflows.incidents.grading import Grade, involves_vulnerable, outcome_for, with_vulnerable_minimum
 from workflows.incidents.kinds import kind_of
-
-# The roles that manage the register, in the order a refusal names them.
-IG_ROLE_ORDER = (Role.IG_OFFICER, Role.DPO, Role.CALDICOTT_GUARDIAN, Role.SIRO)
-assert set(IG_ROLE_ORDER) == IG_ROLES
-IG_ROLE_NAMES = " or ".join(role.value.replace("_", " ") for role in IG_ROLE_ORDER)
-
 
 class NotAllowed(CommandError):
     """The person does not hold a role that may do this."""
@@ -35,7 +30,7 @@ class NotAllowed(CommandError):
 
 def require_ig(actor: StaffMember) -> None:
     if not actor.is_ig:
-        raise NotAllowed(bot_wording.NOT_ALLOWED.format(roles=IG_ROLE_NAMES))
+        raise NotAllowed(bot_wording.NOT_ALLOWED.format(roles=bot_wording.IG_TEAM))
 
 
 def can_view(actor: StaffMember, incident: Incident) -> bool:
@@ -77,10 +72,10 @@ def regrade(*, session: Session, actor: StaffMember, incident: Incident, grade: 
         if with_vulnerable_minimum(grade, profile.incident_grading, near_miss=near_miss) != grade:
             raise CommandError(wording.BELOW_VULNERABLE_MINIMUM.format(
                 reference=incident.reference, minimum=profile.incident_grading.vulnerable_minimum))
-    cleaned = _clean(reason)
+    cleaned = _clean(reason, now)
     previous = Grade(incident.current_likelihood, incident.current_severity)
     _set_grade(session, actor, incident, grade, reason=cleaned, profile=profile, now=now)
-    audit.record(session=session, action="incident.regraded", actor_id=actor.id, subject=incident.reference,
+    audit.record(session=session, now=now, action="incident.regraded", actor_id=actor.id, subject=incident.reference,
                  details={"reference": incident.reference, "likelihood": grade.likelihood,
                           "severity": grade.severity, "outcome": incident.outcome,
                           "previous_likelihood": previous.likelihood, "previous_severity": previous.severity})
@@ -97,7 +92,7 @@ def _set_grade(session: Session, actor: StaffMember, incident: Incident, grade: 
     if incident.status == IncidentStatus.REPORTED:
         incident.status = IncidentStatus.TRIAGED.value
         incident.triaged_at = now
-        audit.record(session=session, action="incident.triaged", actor_id=actor.id, subject=incident.reference,
+        audit.record(session=session, now=now, action="incident.triaged", actor_id=actor.id, subject=incident.reference,
                      details={"reference": incident.reference, "likelihood": grade.likelihood,
                               "severity": grade.severity, "outcome": incident.outcome})
     incidents.update(session=session, incident=incident, now=now)
@@ -110,9 +105,9 @@ def mark_notified(*, session: Session, actor: StaffMember, incident: Incident, n
     incident.status = IncidentStatus.NOTIFIED.value
     incident.notified_at = now
     incident.decided_at = now
-    incident.ico_reference = _clean(ico_reference)[:100] if ico_reference.strip() else ""
+    incident.ico_reference = _clean(ico_reference, now)[:100] if ico_reference.strip() else ""
     incidents.update(session=session, incident=incident, now=now)
-    audit.record(session=session, action="incident.notified", actor_id=actor.id, subject=incident.reference,
+    audit.record(session=session, now=now, action="incident.notified", actor_id=actor.id, subject=incident.reference,
                  details={"reference": incident.reference, "outcome": incident.current_outcome})
     return incident
 
@@ -121,11 +116,11 @@ def mark_not_reportable(*, session: Session, actor: StaffMember, incident: Incid
                         now: dt.datetime) -> Incident:
     """Not reported to the ICO: the reason is recorded, as Art. 33(5) requires."""
     check(task="not_reportable", actor=actor, incident=incident)
-    incident.not_reportable_reason = _clean(reason)
+    incident.not_reportable_reason = _clean(reason, now)
     incident.status = IncidentStatus.NOT_REPORTABLE.value
     incident.decided_at = now
     incidents.update(session=session, incident=incident, now=now)
-    audit.record(session=session, action="incident.not_reportable", actor_id=actor.id, subject=incident.reference,
+    audit.record(session=session, now=now, action="incident.not_reportable", actor_id=actor.id, subject=incident.reference,
                  details={"reference": incident.reference, "outcome": incident.current_outcome})
     return incident
 
@@ -133,11 +128,11 @@ def mark_not_reportable(*, session: Session, actor: StaffMember, incident: Incid
 def close(*, session: Session, actor: StaffMember, incident: Incident, lessons: str, now: dt.datetime) -> Incident:
     """Closed with the lessons learnt, once it is notified or recorded as not reportable."""
     check(task="close", actor=actor, incident=incident)
-    incident.lessons_learnt = _clean(lessons)
+    incident.lessons_learnt = _clean(lessons, now)
     incident.status = IncidentStatus.CLOSED.value
     incident.closed_at = now
     incidents.update(session=session, incident=incident, now=now)
-    audit.record(session=session, action="incident.closed", actor_id=actor.id, subject=incident.reference,
+    audit.record(session=session, now=now, action="incident.closed", actor_id=actor.id, subject=incident.reference,
                  details={"reference": incident.reference})
     return incident
 
@@ -147,10 +142,10 @@ def add_information(*, session: Session, actor: StaffMember, incident: Incident,
     """The reporter or the IG team adds to a report; the IG team is told (without the text)."""
     assert actor.id is not None, "a stored staff member always has an id"
     check(task="add", actor=actor, incident=incident)
-    note = incidents.add_note(session=session, incident=incident, author_id=actor.id, text=_clean(text), now=now)
-    audit.record(session=session, action="incident.information_added", actor_id=actor.id,
+    note = incidents.add_note(session=session, incident=incident, author_id=actor.id, text=_clean(text, now), now=now)
+    audit.record(session=session, now=now, action="incident.information_added", actor_id=actor.id,
                  subject=incident.reference, details={"reference": incident.reference, "note_id": note.id})
-    outbox.enqueue(session=session, dedup_key=f"incident-note:{note.id}", to_ig_team=True,
+    outbox.queue(session=session, now=now, dedup_key=f"incident-note:{note.id}", to_ig_team=True,
                    replies=[notices.note_added(incident)])
     return note
 
@@ -182,8 +177,8 @@ def check(*, task: str, actor: StaffMember, incident: Incident) -> None:
         raise CommandError(wording.CANNOT_CLOSE_YET.format(reference=reference))
 
 
-def _clean(text: str) -> str:
-    try:
-        return clean_text(text).text
+def _clean(text: str, now: dt.datetime) -> str:
+    try:  # the day only tells a birth date from a recent date: the time zone makes no difference to that
+        return clean_text(text, today=now.date()).text
     except InvalidAnswer as problem:
         raise CommandError(str(problem)) from None

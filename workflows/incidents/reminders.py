@@ -6,12 +6,12 @@ import datetime as dt
 
 from sqlmodel import Session, col, select
 
-from bot.chat import Choice, ChoiceStyle, Reply
-from bot.profile import Profile
-from storage import incidents, outbox
+from bot.core.chat import Choice, ChoiceStyle, Reply
+from bot.core.profile import Profile
+from bot.core import outbox
+from storage import incidents
 from storage.models import ConversationState
 from workflows.incidents import notices, wording
-from workflows.incidents.commands import UPDATE_MODE
 from workflows.incidents.deadline import local_time
 from workflows.incidents.questions import WORKFLOW
 
@@ -33,7 +33,7 @@ def queue_deadline_reminders(*, session: Session, profile: Profile, now: dt.date
             continue
         hour = passed[-1]
         reply = notices.reminder(incident, profile, hours=hour, now=now)
-        if outbox.enqueue(session=session, dedup_key=f"incident-reminder:{incident.reference}:{hour}",
+        if outbox.queue(session=session, now=now, dedup_key=f"incident-reminder:{incident.reference}:{hour}",
                           to_ig_team=True, replies=[reply]):
             queued += 1
     return queued
@@ -47,14 +47,12 @@ def queue_draft_reminders(*, session: Session, profile: Profile, now: dt.datetim
     )
     queued = 0
     for draft in session.exec(statement):
-        if draft.data.get("mode") == UPDATE_MODE:
-            continue
         reply = Reply(
             text=wording.DRAFT_REMINDER.format(started=local_time(draft.started_at, profile.working_hours.zone)),
             choices=(Choice(wording.CARRY_ON, f"{WORKFLOW}:continue", ChoiceStyle.PRIMARY),
                      Choice(wording.DISCARD, "cancel:")),
         )
         key = f"incident-draft:{draft.staff_id}:{draft.started_at.isoformat()}"
-        if outbox.enqueue(session=session, dedup_key=key, staff_id=draft.staff_id, replies=[reply]):
+        if outbox.queue(session=session, now=now, dedup_key=key, staff_id=draft.staff_id, replies=[reply]):
             queued += 1
     return queued

@@ -12,9 +12,10 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.chat import Choice, Reply
-from bot.profile import Profile
-from storage import audit, incidents, outbox
+from bot.core.chat import Choice, Reply
+from bot.core.profile import Profile
+from bot.core import outbox
+from storage import audit, incidents
 from storage.incidents import Incident
 from storage.models import StaffMember
 from workflows.incidents import notices, wording
@@ -61,12 +62,12 @@ def store(*, session: Session, reporter: StaffMember, answers: dict[str, Any], c
     year = now.astimezone(profile.working_hours.zone).year
     incidents.create(session=session, incident=incident, year=year)
     reference = incident.reference
-    audit.record(session=session, action="incident.reported", actor_id=reporter.id, subject=reference,
+    audit.record(session=session, now=now, action="incident.reported", actor_id=reporter.id, subject=reference,
                  details={"reference": reference, "kind": incident.kind, "channel": channel})
-    audit.record(session=session, action="incident.graded", actor_id=None, subject=reference,
+    audit.record(session=session, now=now, action="incident.graded", actor_id=None, subject=reference,
                  details={"reference": reference, "likelihood": grade.likelihood, "severity": grade.severity,
                           "outcome": outcome.value, "suggested": True})
-    outbox.enqueue(session=session, dedup_key=f"incident-reported:{reference}", to_ig_team=True,
+    outbox.queue(session=session, now=now, dedup_key=f"incident-reported:{reference}", to_ig_team=True,
                    replies=[notices.new_report(incident, profile, now)])
     return incident
 

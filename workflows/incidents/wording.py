@@ -1,6 +1,15 @@
 """What igbot says while reporting and managing incidents: one place, so the voice stays calm and consistent."""
 
 HELP_LINE = "*Report an incident*: Tell the IG team quickly and safely when something has gone wrong."
+REGISTER_HELP_LINE = (
+    "*Incident register* (the IG team): `incidents` lists every open report; `triage IG-2026-0001`, "
+    "`confirm IG-2026-0001`, `regrade IG-2026-0001`, `notified IG-2026-0001 <ICO reference>`, "
+    "`not reportable IG-2026-0001 <reason>` and `close IG-2026-0001 <lessons learnt>` move a report on."
+)
+FOLLOW_UP_HELP_LINE = (
+    "*Your reports*: `show IG-2026-0001` shows one you made; `add to IG-2026-0001 <what you found out>` "
+    "adds to it."
+)
 
 INTRO = (
     "I'll ask {count} short questions, then give you a reference number and tell you what to do next. "

@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.profile import Profile
+from bot.core.profile import Profile
 from knowledge.citations import SourceCatalogue
 from workflows.trees.loading import load_tree, tree_files
 from workflows.trees.model import DecisionTree, Option, Outcome, Question, TreeError, Verdict

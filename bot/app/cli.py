@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import importlib
 import sys
 from collections.abc import Callable, Sequence
 
-from bot.errors import ConfigurationError
+from bot.core.errors import ConfigurationError
 
 # Modules that add their own sub-commands through `register(subparsers)`.
 COMMAND_MODULES: tuple[str, ...] = (
-    "bot.cli_core",
-    "bot.cli_serve",
-    "bot.cli_teams",
+    "bot.app.cli_core",
+    "bot.app.cli_serve",
+    "bot.teams.cli",
     "knowledge.cli",
     "workflows.cli",
     "workflows.incidents.cli",
@@ -42,10 +41,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-
-
-def today() -> dt.date:
-    return dt.date.today()
 
 
 if __name__ == "__main__":

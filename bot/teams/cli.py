@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from bot.profile import load_profile
-from bot.settings import load_settings
+from bot.core.profile import load_profile
+from bot.core.settings import load_settings
 
 
 def register(subparsers: Any) -> None:

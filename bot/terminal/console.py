@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from bot import wording
-from bot.chat import Channel, Choice, IncomingMessage, Reply
-from bot.conversation import Conversation
+from bot.core import wording
+from bot.core.chat import Channel, Choice, IncomingMessage, Reply
+from bot.core.conversation import Conversation
 
 _BOLD = re.compile(r"\*([^*\n]+)\*")
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from bot.app import Assistant
-from bot.delivery import Messenger
+from bot.core.assistant import Assistant
+from bot.core.messenger import Messenger
 
 log = logging.getLogger(__name__)
 

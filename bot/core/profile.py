@@ -14,10 +14,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from bot.errors import ConfigurationError
+from bot.core.errors import ConfigurationError
 
 Score = Annotated[int, Field(ge=1, le=5)]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# The parts of the UK with their own bank holidays, as the `holidays` library names them.
+Region = Literal["england-and-wales", "scotland", "northern-ireland"]
+REGION_SUBDIVISIONS: dict[str, str] = {"england-and-wales": "ENG", "scotland": "SCT", "northern-ireland": "NIR"}
+BANK_HOLIDAYS_DEPRECATED = (
+    "bank_holidays is no longer needed: bank holidays now come from working_hours.region. "
+    "The dates listed are kept as the organisation's own closure days; move any that are not "
+    "bank holidays to working_hours.closure_days and delete bank_holidays."
+)
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _ICO_REGISTRATION = re.compile(r"^(Z|ZA|ZB)\d{6,7}$")
@@ -96,10 +105,14 @@ class Records(_Strict):
 
 
 class WorkingHours(_Strict):
+    """When people may be sent anything that is not a reply: working days and hours, less bank holidays."""
+
     time_zone: str
     start: str
     end: str
     days: list[Weekday] = Field(min_length=1)
+    region: Region = "england-and-wales"
+    closure_days: list[dt.date] = []
 
     @field_validator("time_zone")
     @classmethod
@@ -126,6 +139,14 @@ class WorkingHours(_Strict):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
+
+    @property
+    def opens(self) -> dt.time:
+        return dt.time.fromisoformat(self.start)
+
+    @property
+    def closes(self) -> dt.time:
+        return dt.time.fromisoformat(self.end)
 
 
 class Threshold(_Strict):
@@ -169,6 +190,7 @@ class Profile(_Strict):
     training: Training
     records: Records
     working_hours: WorkingHours
+    # Deprecated: bank holidays come from `working_hours.region`; dates still listed here count as closure days.
     bank_holidays: list[dt.date] = []
     incident_grading: IncidentGrading
     retention: Retention
@@ -181,6 +203,15 @@ class Profile(_Strict):
         if repeated:
             raise ValueError(f"policy numbers must be unique ({', '.join(repeated)} repeated)")
         return value
+
+    @property
+    def closure_days(self) -> frozenset[dt.date]:
+        """The organisation's own closure days, with those still listed under the deprecated `bank_holidays`."""
+        return frozenset(self.working_hours.closure_days) | frozenset(self.bank_holidays)
+
+    def deprecations(self) -> list[str]:
+        """Fields still accepted but no longer needed, each with what to do instead."""
+        return [BANK_HOLIDAYS_DEPRECATED] if self.bank_holidays else []
 
     def policy(self, number: str) -> Policy | None:
         return next((policy for policy in self.policies if policy.number == number), None)

@@ -17,10 +17,11 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.app import Assistant, build_assistant
-from bot.errors import ConfigurationError
-from bot.server import build_web_app, channel_messengers
-from bot.settings import Settings, configure_logging, load_settings
+from bot.core.assistant import Assistant
+from bot.app.assembly import build_assistant
+from bot.core.errors import ConfigurationError
+from bot.app.server import build_web_app, channel_messengers
+from bot.core.settings import Settings, configure_logging, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -132,8 +133,8 @@ async def serve(assistant: Assistant, *, listener: socket.socket, socket_mode: b
 
 @contextlib.asynccontextmanager
 async def _background_jobs(assistant: Assistant, app: web.Application) -> AsyncIterator[None]:
-    """The outbox delivery worker and the reminder scheduler, for as long as the server runs."""
-    from workflows.delivery import start_background_jobs
+    """The schedule, with the outbox delivery worker, for as long as the server runs."""
+    from bot.app.background import start_background_jobs
 
     jobs = start_background_jobs(assistant, channel_messengers(app))
     try:

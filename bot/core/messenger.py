@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.chat import Reply
+from bot.core.chat import Reply
 from storage.models import StaffMember
 
 

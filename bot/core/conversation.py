@@ -8,22 +8,37 @@ short apology with a reference, and nothing half-done is committed.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Connection, Engine
-from sqlmodel import Session
 
-from bot import wording
-from bot.chat import Channel, Choice, IncomingMessage, Reply
-from bot.errors import CommandError, log_unexpected
-from bot.profile import Profile
-from storage import conversations, directory, messages
-from storage.engine import DatabaseBusy, UnitOfWork, unit_of_work
+from bot.core import wording
+from bot.core.chat import Channel, Choice, IncomingMessage, Reply
+from bot.core.clock import Clock
+from bot.core.errors import CommandError, log_unexpected
+from bot.core.profile import Profile
+from bot.core.schedule import Schedule
+from bot.core.turn import (
+    ActionHandler,
+    Command,
+    QuestionAnswerer,
+    Step,
+    Turn,
+    TypedCommand,
+    Workflow,
+    label_of,
+    start_action,
+)
+from bot.core import waiting
+from bot.core.waiting import WaitingItem, WaitingSource
+from bot.core.working_time import WorkingCalendar
+from storage import conversations, messages
+from storage.engine import DatabaseBusy, unit_of_work
 from storage.models import Role, StaffMember
 
 log = logging.getLogger(__name__)
@@ -32,112 +47,8 @@ log = logging.getLogger(__name__)
 CARRY_ON = "continue"
 _CANCEL_WORDS = frozenset({"cancel", "stop", "quit", "exit", "abandon"})
 _HELP_WORDS = frozenset({"help", "?", "menu", "what can you do", "what can you do?", "hi", "hello", "hey"})
-
-
-class Turn:
-    """Everything a handler needs for one message: the unit of work, who is speaking and what they said.
-
-    The person's directory entry and the ORM session are loaded only when a handler asks:
-    most messages are questions, which need neither.
-    """
-
-    def __init__(self, *, unit: UnitOfWork, message: IncomingMessage, profile: Profile) -> None:
-        self.unit = unit
-        self.message = message
-        self.profile = profile
-
-    @property
-    def session(self) -> Session:
-        return self.unit.session
-
-    @property
-    def connection(self) -> Connection:
-        """The same transaction as `session`, for the Core statements run on every message."""
-        return self.unit.connection
-
-    @cached_property
-    def person(self) -> StaffMember | None:
-        staff_id = self.message.staff_id
-        return directory.get(session=self.session, staff_id=staff_id) if staff_id is not None else None
-
-    @property
-    def text(self) -> str:
-        return self.message.text.strip()
-
-    def with_message(self, message: IncomingMessage) -> Turn:
-        """The same turn, as if the person had said `message`."""
-        return Turn(unit=self.unit, message=message, profile=self.profile)
-
-    def require_person(self) -> StaffMember:
-        if self.person is None:
-            raise CommandError(wording.NOT_IN_DIRECTORY.format(**self.profile.placeholders()))
-        return self.person
-
-    def require_role(self, *roles: Role) -> StaffMember:
-        person = self.require_person()
-        if not person.has_role(*roles):
-            names = " or ".join(role.value.replace("_", " ") for role in roles)
-            raise CommandError(wording.NOT_ALLOWED.format(roles=names))
-        return person
-
-
-@dataclass
-class Step:
-    """What a workflow did with a turn: its replies, and its state to keep (None when it has finished).
-
-    `understood` is False when the person typed something that is not an answer to the
-    step; if it reads like a question, the knowledge base answers it instead.
-    """
-
-    replies: list[Reply]
-    state: dict[str, Any] | None = None
-    understood: bool = True
-
-
-class Workflow(Protocol):
-    """A multi-step conversation whose progress lives in the database between turns."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def triggers(self) -> tuple[str, ...]:
-        """Typed commands (lower case) that start it."""
-        ...
-
-    @property
-    def help_line(self) -> str:
-        """"*Label*: what it does", for the help reply."""
-        ...
-
-    def start(self, turn: Turn) -> Step: ...
-
-    def resume(self, turn: Turn, state: dict[str, Any]) -> Step: ...
-
-
-class QuestionAnswerer(Protocol):
-    def answer(self, turn: Turn) -> list[Reply]: ...
-
-
-ActionHandler = Callable[[Turn, str], list[Reply]]
-
-
-class TypedCommand(Protocol):
-    """A command typed in words ("triage IG-2026-0001"), tried before the knowledge base."""
-
-    def matches(self, text: str) -> bool: ...
-
-    def __call__(self, turn: Turn) -> list[Reply]: ...
-
-
-def label_of(workflow: Workflow) -> str:
-    """The workflow's name for people: the bold part of its help line."""
-    return workflow.help_line.split(":")[0].strip("*_ ")
-
-
-def start_action(workflow: str) -> str:
-    """The button value that starts a workflow from anywhere."""
-    return f"start:{workflow}"
+_HOME_WORDS = frozenset({"home", "summary", "my summary", "what's waiting", "whats waiting", "what is waiting",
+                         "what's waiting for me", "what is waiting for me", "anything for me"})
 
 
 @dataclass
@@ -146,9 +57,17 @@ class Conversation:
     profile: Profile
     answerer: QuestionAnswerer
     no_wait_engine: Engine | None = None
+    clock: Clock = field(default_factory=Clock)
     workflows: dict[str, Workflow] = field(default_factory=dict)
     actions: dict[str, ActionHandler] = field(default_factory=dict)
-    commands: dict[str, TypedCommand] = field(default_factory=dict)
+    commands: dict[str, Command] = field(default_factory=dict)
+    waiting_sources: list[WaitingSource] = field(default_factory=list)
+    calendar: WorkingCalendar = field(init=False)
+    schedule: Schedule = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.calendar = WorkingCalendar(self.profile)
+        self.schedule = Schedule(engine=self.engine, calendar=self.calendar)
 
     def add_workflow(self, workflow: Workflow) -> None:
         self.workflows[workflow.name] = workflow
@@ -157,9 +76,20 @@ class Conversation:
         """Buttons whose value starts with `prefix:` go to `handler` with the rest of the value."""
         self.actions[prefix] = handler
 
-    def add_command(self, name: str, command: TypedCommand) -> None:
-        """Typed commands are tried in the order added; adding one under a name already used replaces it."""
-        self.commands[name] = command
+    def add_command(self, name: str, command: TypedCommand, *, roles: frozenset[Role] = frozenset(), who: str = "",
+                    help_line: str = "") -> None:
+        """Typed commands are tried in the order added; adding one under a name already used replaces it.
+
+        With `roles`, only people holding one of them may use it (`who` names them for the refusal),
+        and `help` lists it only to them.
+        """
+        if roles and not who:
+            raise ValueError(f"command {name!r}: say who may use it, as people would put it")
+        self.commands[name] = Command(name=name, handler=command, roles=roles, who=who, help_line=help_line)
+
+    def add_waiting(self, source: WaitingSource) -> None:
+        """Add a feature's items to the "what's waiting for me" summary, after those added before."""
+        self.waiting_sources.append(source)
 
     async def handle(self, message: IncomingMessage) -> list[Reply]:
         """Handle a message without ever making the event loop wait for the database.
@@ -189,12 +119,13 @@ class Conversation:
 
     def _handle_with(self, bind: Engine | Connection, message: IncomingMessage) -> list[Reply]:
         try:
+            now = self.clock.now()
             with unit_of_work(bind) as unit:
-                if not self._log(unit.connection, message):
+                if not self._log(unit.connection, message, now):
                     log.info("skipped delivery=%s channel=%s already handled", message.delivery_id, message.channel)
                     return []
-                return self._with_directory_note(message, self._route(Turn(unit=unit, message=message,
-                                                                            profile=self.profile)))
+                turn = Turn(unit=unit, message=message, profile=self.profile, now=now)
+                return self._with_directory_note(message, self._route(turn))
         except CommandError as error:
             return self._with_directory_note(message, [Reply(text=str(error))])
         except DatabaseBusy as error:
@@ -225,7 +156,7 @@ class Conversation:
         if lowered in _CANCEL_WORDS:
             return self._cancel(turn)
         active = self._active_state(turn)
-        if active is not None and (lowered not in _HELP_WORDS or turn.message.form):
+        if active is not None and (lowered not in _HELP_WORDS | _HOME_WORDS or turn.message.form):
             workflow, data = active
             step = workflow.resume(turn, data)
             if not step.understood and _reads_like_a_question(turn.text):
@@ -234,12 +165,14 @@ class Conversation:
             return self._apply(turn, workflow, step)
         if lowered in _HELP_WORDS:
             return [self.help(turn)]
+        if lowered in _HOME_WORDS:
+            return [self.what_is_waiting(turn)]
         for workflow in self.workflows.values():
             if lowered in workflow.triggers:
                 return self._start(turn, workflow)
         for command in self.commands.values():
             if command.matches(turn.text):
-                return command(turn)
+                return self._run_command(turn, command)
         return self.answerer.answer(turn)
 
     def _on_action(self, turn: Turn, action: str) -> list[Reply]:
@@ -258,9 +191,15 @@ class Conversation:
             return handler(turn, rest)
         active = self._active_state(turn)
         if active is not None and prefix == active[0].name:
-            workflow, data = active
-            return self._apply(turn, workflow, workflow.resume(turn, data))
+            resumed, data = active
+            return self._apply(turn, resumed, resumed.resume(turn, data))
         return [Reply(text=wording.STALE_BUTTON)]
+
+    def _run_command(self, turn: Turn, command: Command) -> list[Reply]:
+        if not command.allows(turn.person):
+            raise CommandError(wording.NOT_ALLOWED.format(roles=command.who))
+        step = command.start(turn)
+        return self._apply(turn, command, step) if step.state is not None else step.replies
 
     def _start(self, turn: Turn, workflow: Workflow) -> list[Reply]:
         """Start a workflow; one already in progress carries on where it was rather than being lost."""
@@ -272,23 +211,27 @@ class Conversation:
         conversations.clear(connection=turn.connection, staff_id=_id(person))
         return self._apply(turn, workflow, workflow.start(turn))
 
-    def _apply(self, turn: Turn, workflow: Workflow, step: Step) -> list[Reply]:
+    def _apply(self, turn: Turn, workflow: Workflow | Command, step: Step) -> list[Reply]:
         staff_id = _id(turn.require_person())
         connection = turn.connection
         if step.state is None:
             conversations.clear(connection=connection, staff_id=staff_id)
         else:
-            conversations.save(connection=connection, staff_id=staff_id, workflow=workflow.name, data=step.state)
+            conversations.save(connection=connection, staff_id=staff_id, workflow=workflow.name, data=step.state,
+                               now=turn.now)
         return step.replies
 
-    def _active_state(self, turn: Turn) -> tuple[Workflow, dict[str, Any]] | None:
+    def _resumable(self, name: str) -> Workflow | Command | None:
+        return self.workflows.get(name) or self.commands.get(name)
+
+    def _active_state(self, turn: Turn) -> tuple[Workflow | Command, dict[str, Any]] | None:
         staff_id = turn.message.staff_id
         if staff_id is None:
             return None
         state = conversations.get(connection=turn.connection, staff_id=staff_id)
         if state is None:
             return None
-        workflow = self.workflows.get(state.workflow)
+        workflow = self._resumable(state.workflow)
         if workflow is None:
             log.warning("dropping state of unknown workflow=%s staff_id=%s", state.workflow, staff_id)
             conversations.clear(connection=turn.connection, staff_id=staff_id)
@@ -302,10 +245,38 @@ class Conversation:
         conversations.clear(connection=turn.connection, staff_id=staff_id)
         return [Reply(text=wording.CANCELLED)]
 
+    def what_is_waiting(self, turn: Turn) -> Reply:
+        """The person's summary: anything they left unfinished, then each feature's items."""
+        person = turn.require_person()
+        items: list[WaitingItem] = []
+        active = self._active_state(turn)
+        if active is not None:
+            unfinished = active[0]
+            carry_on = (Choice(wording.HOME_CARRY_ON, start_action(unfinished.name)),) \
+                if unfinished.name in self.workflows else ()
+            items.append(WaitingItem(wording.HOME_UNFINISHED.format(label=label_of(unfinished)),
+                                     choices=(*carry_on, Choice(wording.HOME_CANCEL, "cancel:"))))
+        for source in self.waiting_sources:
+            items += source(turn)
+        return waiting.summary(items, name=person.name)
+
+    def summary_for(self, *, channel: Channel, staff_id: int | None) -> Reply | None:
+        """The summary outside any message (Slack's App Home), in a unit of work of its own: call it in a thread.
+
+        None for someone not in the directory.
+        """
+        message = IncomingMessage(channel=channel, staff_id=staff_id)
+        with unit_of_work(self.engine) as unit:
+            turn = Turn(unit=unit, message=message, profile=self.profile, now=self.clock.now())
+            return self.what_is_waiting(turn) if turn.person is not None else None
+
     def help(self, turn: Turn) -> Reply:
+        """What this person may use: every workflow, and the typed commands their roles allow."""
         values = self.profile.placeholders()
         lines = [wording.HELP_INTRO]
         lines += [f"- {workflow.help_line}" for workflow in self.workflows.values()]
+        lines += [f"- {command.help_line}" for command in self.commands.values()
+                  if command.help_line and command.allows(turn.person)]
         lines.append(wording.HELP_FOOTER.format(**values))
         choices = tuple(
             Choice(label=label_of(workflow), action=start_action(workflow.name))
@@ -315,11 +286,11 @@ class Conversation:
         return Reply(title="igbot", text=greeting + "\n\n" + "\n".join(lines), choices=choices)
 
     @staticmethod
-    def _log(connection: Connection, message: IncomingMessage) -> bool:
+    def _log(connection: Connection, message: IncomingMessage, now: dt.datetime) -> bool:
         """The message log's row for this message; False when the delivery was logged (and handled) before."""
         kind = "action" if message.action else "form" if message.form else "text"
         return messages.record(connection=connection, channel=message.channel.value, kind=kind,
-                               staff_id=message.staff_id, delivery_id=message.delivery_id)
+                               staff_id=message.staff_id, delivery_id=message.delivery_id, now=now)
 
 
 def _reads_like_a_question(text: str) -> bool:
@@ -335,4 +306,5 @@ def _id(person: StaffMember) -> int:
     return person.id
 
 
-__all__ = ["Channel", "Conversation", "Step", "Turn", "Workflow", "start_action"]
+__all__ = ["ActionHandler", "Channel", "Command", "Conversation", "QuestionAnswerer", "Step", "Turn", "TypedCommand",
+           "Workflow", "label_of", "start_action"]

@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.app import build_assistant
-from bot.console import ConsoleChat, run
-from bot.errors import ConfigurationError
-from bot.profile import load_profile, review_warnings
-from bot.settings import configure_logging, load_settings
+from bot.app.assembly import build_assistant
+from bot.terminal.console import ConsoleChat, run
+from bot.core.clock import Clock
+from bot.core.errors import ConfigurationError
+from bot.core.profile import load_profile, review_warnings
+from bot.core.settings import configure_logging, load_settings
 from storage import directory, migrate
 from storage.engine import check_connection, create_database_engine, session_scope
 from storage.seed import import_directory
@@ -58,12 +59,11 @@ def _chat(arguments: argparse.Namespace) -> int:
 
 
 def _profile_check(arguments: argparse.Namespace) -> int:
-    from bot.cli import today
-
     path = arguments.path or load_settings().profile_path
     profile = load_profile(path)
     print(f"{path}: valid profile for {profile.organisation.name}.")
-    for warning in review_warnings(profile, today=today()):
+    today = Clock().today(profile.working_hours.zone)
+    for warning in [*profile.deprecations(), *review_warnings(profile, today=today)]:
         print(f"warning: {warning}")
     return 0
 
@@ -77,7 +77,7 @@ def _db_upgrade(arguments: argparse.Namespace) -> int:
 
 
 def _directory_import(arguments: argparse.Namespace) -> int:
-    from bot.app import open_database
+    from bot.core.database import open_database
 
     engine = open_database(load_settings())
     with session_scope(engine) as session:

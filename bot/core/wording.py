@@ -14,7 +14,7 @@ GREETING = (
 HELP_INTRO = "Here's what I can help with. Ask me anything about Information Governance in your own words, or:"
 
 HELP_FOOTER = (
-    "Type *cancel* at any point to stop what we're doing. "
+    "Type *home* to see what's waiting for you, and *cancel* at any point to stop what we're doing. "
     "For anything I can't help with, email {dp_email}."
 )
 
@@ -31,7 +31,9 @@ NOT_IN_DIRECTORY = (
 
 STALE_BUTTON = "That button belongs to something that has already finished. Type *help* to start again."
 
-NOT_ALLOWED = "Only {roles} can do that. If you think you should be able to, ask the IG team."
+NOT_ALLOWED = "Only {roles} can do that. If you think you should be able to, ask the IG officer to give you the role."
+# The IG roles (IG officer, DPO, Caldicott Guardian, SIRO), named the way people say it.
+IG_TEAM = "the IG team"
 
 NOT_UNDERSTOOD_CHOICE = "Please pick one of the options ({choices}), or type *cancel* to stop."
 
@@ -74,11 +76,14 @@ FORM_COULD_NOT_OPEN = (
 
 SLACK_HOME_INTRO = "Ask me about keeping information safe in a direct message, or use `/ig` anywhere."
 
-SLACK_HOME_NOTHING_WAITING = "Nothing is waiting for you."
-
-SLACK_HOME_UNFINISHED = "You have something unfinished: *{label}*. Carry on in our direct messages, or cancel it."
-
-SLACK_HOME_TRAINING_DUE = "Complete your *{course}* training."
+HOME_TITLE = "What's waiting for you"
+HOME_GREETING = "Hello {name}."
+HOME_WAITING_TITLE = "Waiting for you"
+HOME_NOTHING_WAITING = "Nothing is waiting for you."
+HOME_UNFINISHED = "You have something unfinished: *{label}*. Carry on where you left off, or cancel it."
+HOME_CARRY_ON = "Carry on"
+HOME_CANCEL = "Cancel it"
+HOME_TRAINING_DUE = "Complete your *{course}* training."
 
 SLACK_CHOSEN = "You chose *{label}*."
 
@@ -110,7 +115,7 @@ YOU_ARE_WELCOME = "You're welcome. Ask me anything else, or type *help*."
 
 STILL_IN_WORKFLOW = "You're still in the middle of *{workflow}*: pick an option to carry on, or type *cancel* to stop."
 
-SLACK_HOME_TRIAGE = (
+HOME_TRIAGE = (
     "{count} reported incident(s) waiting for triage: {references}. "
     "Type *triage {first}* in our direct messages to start."
 )

@@ -5,11 +5,9 @@ from __future__ import annotations
 import logging
 import secrets
 
+from storage.errors import ConfigurationError
+
 log = logging.getLogger(__name__)
-
-
-class ConfigurationError(Exception):
-    """A setting or a file the operator gave is wrong; the message names it in one sentence."""
 
 
 class CommandError(Exception):
@@ -25,3 +23,6 @@ def log_unexpected(error: BaseException, *, context: str) -> str:
     reference = error_reference()
     log.error("unexpected error reference=%s context=%s", reference, context, exc_info=error)
     return reference
+
+
+__all__ = ["CommandError", "ConfigurationError", "error_reference", "log_unexpected"]

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.errors import ConfigurationError
+from bot.core.errors import ConfigurationError
 
-EXAMPLE_PROFILE = Path(__file__).parent / "profiles" / "example.yaml"
+EXAMPLE_PROFILE = Path(__file__).parent.parent / "profiles" / "example.yaml"
 
 # Libraries that write whole request and response bodies (what people typed) at DEBUG:
 # they never log below INFO, whatever LOG_LEVEL says.

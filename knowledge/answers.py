@@ -25,6 +25,7 @@ from knowledge.mishaps import Mishaps, load_mishaps, with_incident_advice
 from knowledge.retrieval import Answer, KnowledgeIndex, render_answer
 from bot.core import outbox
 from bot.core.schedule import in_session
+from knowledge import referrals
 from storage import curation
 from storage.curation import Signal
 
@@ -178,6 +179,7 @@ def install(conversation: Conversation) -> None:
     answerer = conversation.answerer
     if isinstance(answerer, KnowledgeAnswerer):
         conversation.add_action(ACTION_PREFIX, answerer.on_action)
+        referrals.install(conversation, answerer.index)
     days = conversation.profile.retention.declined_questions_days
     # Kept questions leave once past their retention, whether or not anyone looks at them: every night.
     conversation.schedule.at(PURGE_JOB, "30 2 * * *", in_session(

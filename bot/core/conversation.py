@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Connection, Engine
+from sqlmodel import Session
 
 from bot.core import wording
 from bot.core.chat import Channel, Choice, IncomingMessage, Reply
@@ -35,6 +36,7 @@ from bot.core.turn import (
     start_action,
 )
 from bot.core import waiting
+from bot.core.inbox import InboxItem, InboxSource
 from bot.core.waiting import WaitingItem, WaitingSource
 from bot.core.working_time import WorkingCalendar
 from storage import conversations, messages
@@ -62,6 +64,7 @@ class Conversation:
     actions: dict[str, ActionHandler] = field(default_factory=dict)
     commands: dict[str, Command] = field(default_factory=dict)
     waiting_sources: list[WaitingSource] = field(default_factory=list)
+    inbox_sources: list[InboxSource] = field(default_factory=list)
     calendar: WorkingCalendar = field(init=False)
     schedule: Schedule = field(init=False)
 
@@ -90,6 +93,15 @@ class Conversation:
     def add_waiting(self, source: WaitingSource) -> None:
         """Add a feature's items to the "what's waiting for me" summary, after those added before."""
         self.waiting_sources.append(source)
+
+    def add_inbox(self, source: InboxSource) -> None:
+        """Add a feature's items to the IG team's inbox."""
+        self.inbox_sources.append(source)
+
+    def inbox(self, session: Session, now: dt.datetime) -> list[InboxItem]:
+        """Everything waiting for the IG team, oldest first."""
+        items = [item for source in self.inbox_sources for item in source(session, self.profile, now)]
+        return sorted(items, key=lambda item: item.at)
 
     async def handle(self, message: IncomingMessage) -> list[Reply]:
         """Handle a message without ever making the event loop wait for the database.
@@ -156,6 +168,8 @@ class Conversation:
         if lowered in _CANCEL_WORDS:
             return self._cancel(turn)
         active = self._active_state(turn)
+        if active is not None and isinstance(active[0], Command) and self._starts_something(turn, lowered):
+            active = None  # a command's short exchange gives way to anything the person starts instead
         if active is not None and (lowered not in _HELP_WORDS | _HOME_WORDS or turn.message.form):
             workflow, data = active
             step = workflow.resume(turn, data)
@@ -175,6 +189,10 @@ class Conversation:
                 return self._run_command(turn, command)
         return self.answerer.answer(turn)
 
+    def _starts_something(self, turn: Turn, lowered: str) -> bool:
+        return (any(lowered in workflow.triggers for workflow in self.workflows.values())
+                or any(command.matches(turn.text) for command in self.commands.values()))
+
     def _on_action(self, turn: Turn, action: str) -> list[Reply]:
         prefix, _, rest = action.partition(":")
         if prefix == "start":
@@ -186,6 +204,8 @@ class Conversation:
             return [self.help(turn)]
         if prefix == "cancel":
             return self._cancel(turn)
+        if prefix == "say":  # a button that does what typing its text would: "say:answer Q-12"
+            return self._route(turn.with_message(replace(turn.message, text=rest, action=None)))
         handler = self.actions.get(prefix)
         if handler is not None:
             return handler(turn, rest)

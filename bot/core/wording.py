@@ -107,8 +107,36 @@ FEEDBACK_SORRY = (
 )
 
 REFERRED = (
-    "I've passed your question to the IG team (reference Q-{reference}). "
-    "They'll get back to you; if it's urgent, email {dp_email}."
+    "Saved for the IG team as Q-{reference}: they will see it in their inbox and answer you here. "
+    "If it's urgent, email {dp_email}."
+)
+
+ASK_ANSWER = "What is your answer to {reference}? Write it as you would to the person who asked: I'll send it to them."
+ASK_ENTRY = "Which knowledge base entry now answers {reference}? Give its id, such as `public-wifi`."
+ANSWER_SENT = "Sent to the person who asked {reference}. It has left your inbox."
+QUESTION_COVERED = "{reference} is now covered by *{title}*: it has left your inbox, and the same question no longer shows as a gap."
+QUESTION_DISMISSED = "{reference} is dismissed and has left your inbox."
+QUESTION_WAITING = "waiting for an answer"
+NO_SUCH_QUESTION = "There is no question {reference} passed to the IG team. Type *inbox* to see the ones waiting."
+QUESTION_CLOSED = "{reference} is no longer waiting: it was {resolution}."
+NO_SUCH_ENTRY = "There is no entry `{entry}` in the knowledge base. `igbot kb check` lists every entry's id."
+ASKER_UNREACHABLE = (
+    "{reference} was asked by someone not in the staff directory, so igbot cannot reach them. "
+    "Answer them another way, then type *dismiss {reference}*."
+)
+ANSWER_TITLE = "An answer from the IG team"
+ANSWER_TEXT = "You asked:\n> {question}\n\n{answer}"
+ANSWER_NOTE = "This answer was written by the IG team, not taken from igbot's knowledge base."
+
+INBOX_TITLE = "The IG team's inbox"
+INBOX_INTRO = "{count} item(s) waiting for the IG team, oldest first:"
+INBOX_EMPTY = "Nothing is waiting for the IG team."
+INBOX_MORE = "…and {count} more: run `igbot inbox` to see them all."
+INBOX_NOT_IN_DIRECTORY = "someone not in the staff directory"
+INBOX_STAFF = "a member of staff"
+INBOX_HELP_LINE = (
+    "*Inbox* (the IG team): `inbox` lists everything waiting for you; `answer Q-12 <your answer>` sends the "
+    "asker your answer; `covered Q-12 by <entry id>` closes a question the knowledge base now answers."
 )
 
 YOU_ARE_WELCOME = "You're welcome. Ask me anything else, or type *help*."

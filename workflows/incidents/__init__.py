@@ -8,7 +8,7 @@ from bot.core import wording as bot_wording
 from bot.core.conversation import Conversation
 from bot.core.schedule import in_session
 from storage.models import IG_ROLES
-from workflows.incidents import reminders, wording
+from workflows.incidents import notices, reminders, wording
 from workflows.incidents.commands import (
     FOLLOW_UP,
     IG_TASKS,
@@ -32,6 +32,7 @@ def install(conversation: Conversation) -> None:
                              help_line=wording.REGISTER_HELP_LINE)
     conversation.add_command(FOLLOW_UP, IncidentCommands(STAFF_TASKS), help_line=wording.FOLLOW_UP_HELP_LINE)
     conversation.add_waiting(awaiting_triage)
+    conversation.add_inbox(notices.inbox_items)
     profile = conversation.profile
     conversation.schedule.every("incident-deadline-reminders", dt.timedelta(minutes=1), in_session(
         conversation.engine, lambda session, now: reminders.queue_deadline_reminders(session=session, profile=profile,

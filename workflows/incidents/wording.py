@@ -74,7 +74,7 @@ DO_NOW = "*Do this now*"
 KEEP_EVIDENCE = "Don't delete emails, files or notes about it: the IG team may need them."
 NEXT_HEADING = "*What happens next*"
 NEXT_STEPS = (
-    "The IG team has been told and will look at it. If it has to be reported to the ICO, that must happen "
+    "It is saved, and the IG team will see it in their inbox. If it has to be reported to the ICO, that must happen "
     "by {deadline}: 72 hours after it was discovered, weekends included."
 )
 NEXT_STEPS_OVERDUE = (
@@ -117,7 +117,7 @@ TRIAGED = "{reference} is triaged: {grade}. Outcome: {outcome}."
 NOTIFIED = "{reference} is marked as notified to the ICO. Close it with the lessons learnt once it's resolved."
 NOT_REPORTABLE = "{reference} is recorded as not reportable, with your reason. Close it with the lessons learnt once it's resolved."
 CLOSED = "{reference} is closed. Thank you for recording the lessons learnt."
-NOTE_STORED = "Added to {reference}. The IG team has been told."
+NOTE_STORED = "Added to {reference}; the IG team will see it with the report."
 ASK_LIKELIHOOD = "What likelihood should {reference} have?"
 ASK_SEVERITY = "And what severity?"
 ASK_GRADE_REASON = "Why this grade? (One or two sentences, for the register.)"

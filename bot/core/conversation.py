@@ -13,7 +13,6 @@ import logging
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any
 
 from sqlalchemy import Connection, Engine
 from sqlmodel import Session
@@ -35,7 +34,7 @@ from bot.core.turn import (
     label_of,
     start_action,
 )
-from bot.core import waiting
+from bot.core import places, waiting
 from bot.core.inbox import InboxItem, InboxSource
 from bot.core.waiting import WaitingItem, WaitingSource
 from bot.core.working_time import WorkingCalendar
@@ -47,7 +46,12 @@ log = logging.getLogger(__name__)
 
 # What a workflow is sent when someone starts it again while it is in progress: show where we are.
 CARRY_ON = "continue"
-_CANCEL_WORDS = frozenset({"cancel", "stop", "quit", "exit", "abandon"})
+_CANCEL_WORDS = frozenset({"cancel", "stop", "quit", "exit", "abandon", "pause", "later"})
+_DISCARD_WORDS = frozenset({"discard", "discard it", "discard draft", "discard my draft", "delete draft",
+                            "delete my draft", "throw it away"})
+_CONTINUE_WORDS = frozenset({CARRY_ON, "carry on", "resume", "go back", "continue my report", "pick up where i left off"})
+# A message that only makes sense as a pick from choices on offer: a bare number, or yes/no.
+_BARE_CHOICE = re.compile(r"^(?:\d{1,2}|yes|no|y|n|ok|okay)$")
 _HELP_WORDS = frozenset({"help", "?", "menu", "what can you do", "what can you do?", "hi", "hello", "hey"})
 _HOME_WORDS = frozenset({"home", "summary", "my summary", "what's waiting", "whats waiting", "what is waiting",
                          "what's waiting for me", "what is waiting for me", "anything for me"})
@@ -167,11 +171,16 @@ class Conversation:
         lowered = normalise_command(turn.text)
         if lowered in _CANCEL_WORDS:
             return self._cancel(turn)
-        active = self._active_state(turn)
-        if active is not None and isinstance(active[0], Command) and self._starts_something(turn, lowered):
+        if lowered in _DISCARD_WORDS:
+            return self._ask_discard(turn)
+        saved = self._saved(turn)
+        active = saved if saved is not None and not saved.paused else None
+        if active is not None and isinstance(active.resumable, Command) and self._starts_something(turn, lowered):
             active = None  # a command's short exchange gives way to anything the person starts instead
+        if saved is not None and saved.paused and lowered in _CONTINUE_WORDS:
+            return self._carry_on(turn, saved)
         if active is not None and (lowered not in _HELP_WORDS | _HOME_WORDS or turn.message.form):
-            workflow, data = active
+            workflow, data = active.resumable, active.data
             step = workflow.resume(turn, data)
             if not step.understood and _reads_like_a_question(turn.text):
                 note = wording.STILL_IN_WORKFLOW.format(workflow=label_of(workflow))
@@ -187,6 +196,8 @@ class Conversation:
         for command in self.commands.values():
             if command.matches(turn.text):
                 return self._run_command(turn, command)
+        if _BARE_CHOICE.match(lowered):
+            return [self._nothing_to_choose(saved)]
         return self.answerer.answer(turn)
 
     def _starts_something(self, turn: Turn, lowered: str) -> bool:
@@ -204,32 +215,50 @@ class Conversation:
             return [self.help(turn)]
         if prefix == "cancel":
             return self._cancel(turn)
+        if prefix == "discard":
+            return self._discard(turn) if rest == "confirm" else self._ask_discard(turn)
+        if prefix == "keep":
+            return [Reply(text=wording.KEPT)]
+        if prefix == "replace" and rest in self.workflows:
+            conversations.clear(connection=turn.connection, staff_id=_id(turn.require_person()))
+            return self._start(turn, self.workflows[rest])
         if prefix == "say":  # a button that does what typing its text would: "say:answer Q-12"
             return self._route(turn.with_message(replace(turn.message, text=rest, action=None)))
         handler = self.actions.get(prefix)
         if handler is not None:
             return handler(turn, rest)
-        active = self._active_state(turn)
-        if active is not None and prefix == active[0].name:
-            resumed, data = active
-            return self._apply(turn, resumed, resumed.resume(turn, data))
+        saved = self._saved(turn)
+        if saved is not None and prefix == saved.resumable.name:  # a button of what they were doing: take it up again
+            return self._apply(turn, saved.resumable, saved.resumable.resume(turn, saved.data))
         return [Reply(text=wording.STALE_BUTTON)]
 
     def _run_command(self, turn: Turn, command: Command) -> list[Reply]:
         if not command.allows(turn.person):
             raise CommandError(wording.NOT_ALLOWED.format(roles=command.who))
         step = command.start(turn)
-        return self._apply(turn, command, step) if step.state is not None else step.replies
+        if step.state is None:
+            return step.replies
+        saved = self._saved(turn)
+        if saved is not None and saved.resumable.name in self.workflows:
+            raise CommandError(wording.FINISH_FIRST.format(label=label_of(saved.resumable)))
+        return self._apply(turn, command, step)
 
     def _start(self, turn: Turn, workflow: Workflow) -> list[Reply]:
-        """Start a workflow; one already in progress carries on where it was rather than being lost."""
+        """Start a workflow. One already in progress (or set aside) carries on where it was; another unfinished
+        workflow is never thrown away without asking."""
         person = turn.require_person()
-        active = self._active_state(turn)
-        if active is not None and active[0].name == workflow.name:
-            carry_on = replace(turn.message, text=CARRY_ON, action=None, form=None)
-            return self._apply(turn, workflow, workflow.resume(turn.with_message(carry_on), active[1]))
+        saved = self._saved(turn)
+        if saved is not None and saved.resumable.name == workflow.name:
+            return self._carry_on(turn, saved)
+        if saved is not None and saved.resumable.name in self.workflows:
+            return [places.replace_or_carry_on(saved.resumable, workflow)]
         conversations.clear(connection=turn.connection, staff_id=_id(person))
         return self._apply(turn, workflow, workflow.start(turn))
+
+    def _carry_on(self, turn: Turn, saved: places.Saved) -> list[Reply]:
+        carry_on = replace(turn.message, text=CARRY_ON, action=None, form=None)
+        resumed = saved.resumable
+        return self._apply(turn, resumed, resumed.resume(turn.with_message(carry_on), saved.data))
 
     def _apply(self, turn: Turn, workflow: Workflow | Command, step: Step) -> list[Reply]:
         staff_id = _id(turn.require_person())
@@ -244,38 +273,57 @@ class Conversation:
     def _resumable(self, name: str) -> Workflow | Command | None:
         return self.workflows.get(name) or self.commands.get(name)
 
-    def _active_state(self, turn: Turn) -> tuple[Workflow | Command, dict[str, Any]] | None:
+    def _saved(self, turn: Turn) -> places.Saved | None:
+        """What the person is doing, or set aside, if anything."""
         staff_id = turn.message.staff_id
         if staff_id is None:
             return None
         state = conversations.get(connection=turn.connection, staff_id=staff_id)
         if state is None:
             return None
-        workflow = self._resumable(state.workflow)
-        if workflow is None:
+        resumable = self._resumable(state.workflow)
+        if resumable is None:
             log.warning("dropping state of unknown workflow=%s staff_id=%s", state.workflow, staff_id)
             conversations.clear(connection=turn.connection, staff_id=staff_id)
             return None
-        return workflow, state.data
+        return places.Saved(resumable, state.data, state.paused)
 
     def _cancel(self, turn: Turn) -> list[Reply]:
-        staff_id = turn.message.staff_id
-        if staff_id is None or conversations.get(connection=turn.connection, staff_id=staff_id) is None:
+        """Set a workflow aside, keeping its answers; a command's short exchange simply stops."""
+        saved = self._saved(turn)
+        if saved is None:
             return [Reply(text=wording.NOTHING_TO_CANCEL)]
-        conversations.clear(connection=turn.connection, staff_id=staff_id)
-        return [Reply(text=wording.CANCELLED)]
+        staff_id = _id(turn.require_person())
+        if saved.resumable.name not in self.workflows:
+            conversations.clear(connection=turn.connection, staff_id=staff_id)
+            return [Reply(text=wording.CANCELLED)]
+        conversations.set_paused(connection=turn.connection, staff_id=staff_id, paused=True)
+        return [places.set_aside(saved.resumable)]
+
+    def _ask_discard(self, turn: Turn) -> list[Reply]:
+        saved = self._saved(turn)
+        return [places.confirm_discard(saved.resumable) if saved else Reply(text=wording.NOTHING_TO_DISCARD)]
+
+    def _discard(self, turn: Turn) -> list[Reply]:
+        if self._saved(turn) is None:
+            return [Reply(text=wording.NOTHING_TO_DISCARD)]
+        conversations.clear(connection=turn.connection, staff_id=_id(turn.require_person()))
+        return [Reply(text=wording.DISCARDED)]
+
+    def _nothing_to_choose(self, saved: places.Saved | None) -> Reply:
+        """A bare number or yes with nothing on offer is not a question: say what igbot can do instead."""
+        if saved is not None and saved.paused:
+            return places.set_aside(saved.resumable, reminder=True)
+        return Reply(text=wording.NOTHING_TO_CHOOSE, choices=(Choice("Help", "help:"),))
 
     def what_is_waiting(self, turn: Turn) -> Reply:
         """The person's summary: anything they left unfinished, then each feature's items."""
         person = turn.require_person()
         items: list[WaitingItem] = []
-        active = self._active_state(turn)
-        if active is not None:
-            unfinished = active[0]
-            carry_on = (Choice(wording.HOME_CARRY_ON, start_action(unfinished.name)),) \
-                if unfinished.name in self.workflows else ()
-            items.append(WaitingItem(wording.HOME_UNFINISHED.format(label=label_of(unfinished)),
-                                     choices=(*carry_on, Choice(wording.HOME_CANCEL, "cancel:"))))
+        saved = self._saved(turn)
+        if saved is not None:
+            items.append(WaitingItem(wording.HOME_UNFINISHED.format(label=label_of(saved.resumable)),
+                                     choices=places.carry_on_or_discard(saved.resumable)))
         for source in self.waiting_sources:
             items += source(turn)
         return waiting.summary(items, name=person.name)
@@ -303,6 +351,10 @@ class Conversation:
             for workflow in self.workflows.values()
         )
         greeting = wording.GREETING.format(name=turn.person.name if turn.person else "there", **values)
+        saved = self._saved(turn)
+        if saved is not None:  # welcome back to what they left, before anything else
+            greeting += "\n\n" + wording.IN_PROGRESS.format(label=label_of(saved.resumable))
+            choices = (*places.carry_on_or_discard(saved.resumable), *choices)
         return Reply(title="igbot", text=greeting + "\n\n" + "\n".join(lines), choices=choices)
 
     @staticmethod

@@ -22,6 +22,28 @@ CONSOLE_LEAVING = "(Ctrl-D or Ctrl-C leaves this chat. Anything in progress is k
 
 CANCELLED = "OK, I've stopped that. Nothing more will be sent. Ask me anything, or type *help*."
 
+SET_ASIDE = (
+    "I've set *{label}* aside with your answers so far. Ask me anything meanwhile; type *continue* to carry on, "
+    "or *discard* to delete it."
+)
+SET_ASIDE_REMINDER = "There's nothing to choose from just now. Your *{label}* is set aside: type *continue* to go back to it."
+IN_PROGRESS = "You have *{label}* in progress: carry on where you left off, or discard it."
+CONFIRM_DISCARD = "Delete your unfinished *{label}* and everything you've answered in it? This can't be undone."
+DISCARD = "Discard"
+DISCARD_YES = "Yes, delete it"
+DISCARD_NO = "Keep it"
+DISCARDED = "Deleted. Ask me anything, or type *help*."
+KEPT = "Kept. Type *continue* whenever you're ready to carry on."
+NOTHING_TO_DISCARD = "There's nothing unfinished to discard. Ask me anything, or type *help*."
+REPLACE_UNFINISHED = "You have an unfinished *{label}*. Carry on with it, or delete it and start *{new}*?"
+CARRY_ON_WITH = "Carry on with {label}"
+DISCARD_AND_START = "Delete it and start {new}"
+FINISH_FIRST = "You have an unfinished *{label}*: finish or discard it first, then try again."
+FINISH_SOMETHING_FIRST = "You have something unfinished: finish or discard it first (type *home* to see it), then try again."
+NOTHING_TO_CHOOSE = (
+    "There's nothing to choose from just now. Ask me a question in your own words, or type *help* to see what I can do."
+)
+
 NOTHING_TO_CANCEL = "There's nothing in progress to cancel. Ask me anything, or type *help*."
 
 NOT_IN_DIRECTORY = (
@@ -82,7 +104,6 @@ HOME_WAITING_TITLE = "Waiting for you"
 HOME_NOTHING_WAITING = "Nothing is waiting for you."
 HOME_UNFINISHED = "You have something unfinished: *{label}*. Carry on where you left off, or cancel it."
 HOME_CARRY_ON = "Carry on"
-HOME_CANCEL = "Cancel it"
 HOME_TRAINING_DUE = "Complete your *{course}* training."
 
 SLACK_CHOSEN = "You chose *{label}*."

@@ -27,7 +27,7 @@ def test_home_shows_training_and_what_was_left_unfinished(conversation: Conversa
     sam.say("report an incident")
     [unfinished] = sam.say("home")
     assert "You have something unfinished: *Report an incident*" in unfinished.text
-    assert [choice.label for choice in unfinished.choices] == ["Carry on", "Cancel it"]
+    assert [choice.label for choice in unfinished.choices] == ["Carry on", "Discard"]
     assert "Question 1 of" in sam.text(action=unfinished.choices[0].action)
 
 

@@ -228,4 +228,4 @@ def test_starting_a_report_while_asked_for_a_reason_starts_the_report(store_repo
     assert "Why is" in harriet.text(f"not reportable {reference}")
     assert "Question 1 of 10" in harriet.text("report an incident")
     assert _incident(engine, reference).status == "triaged", "the words were not taken as the reason"
-    assert "send or cancel it first" in harriet.text(f"regrade {reference}")
+    assert "finish or discard it first" in harriet.text(f"regrade {reference}")

@@ -24,7 +24,6 @@ from bot.core import outbox
 from storage import conversations, directory, incidents
 from workflows.incidents import notices, register, wording
 from workflows.incidents.grading import Grade, describe
-from workflows.incidents.questions import WORKFLOW
 
 REGISTER = "incident-register"
 FOLLOW_UP = "incident-follow-up"
@@ -109,11 +108,6 @@ def perform(turn: Turn, *, task: str, reference: str, text: str, now: dt.datetim
 
 
 def _begin(turn: Turn, task: str, reference: str) -> Outcome:
-    person = turn.require_person()
-    assert person.id is not None
-    stored = conversations.get(connection=turn.connection, staff_id=person.id)
-    if stored is not None and stored.workflow == WORKFLOW:
-        raise CommandError(wording.FINISH_DRAFT_FIRST)
     state = {"task": task, "reference": reference, "step": _FIRST_STEP[task]}
     return Outcome([_ask(turn, state)], begin=state)
 
@@ -282,8 +276,12 @@ def awaiting_triage(turn: Turn) -> list[WaitingItem]:
 
 
 def _keep_update(turn: Turn, outcome: Outcome) -> None:
+    """Keep a guided update a button started, never over something else the person has not finished."""
     if outcome.begin is not None:
         person = turn.require_person()
         assert person.id is not None
+        stored = conversations.get(connection=turn.connection, staff_id=person.id)
+        if stored is not None and stored.workflow not in (REGISTER, FOLLOW_UP):
+            raise CommandError(bot_wording.FINISH_SOMETHING_FIRST)
         conversations.save(connection=turn.connection, staff_id=person.id, workflow=command_for(outcome.begin["task"]),
                            data=outcome.begin, now=turn.now)

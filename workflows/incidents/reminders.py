@@ -50,7 +50,7 @@ def queue_draft_reminders(*, session: Session, profile: Profile, now: dt.datetim
         reply = Reply(
             text=wording.DRAFT_REMINDER.format(started=local_time(draft.started_at, profile.working_hours.zone)),
             choices=(Choice(wording.CARRY_ON, f"{WORKFLOW}:continue", ChoiceStyle.PRIMARY),
-                     Choice(wording.DISCARD, "cancel:")),
+                     Choice(wording.DISCARD, "discard:")),
         )
         key = f"incident-draft:{draft.staff_id}:{draft.started_at.isoformat()}"
         if outbox.queue(session=session, now=now, dedup_key=key, staff_id=draft.staff_id, replies=[reply]):

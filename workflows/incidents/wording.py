@@ -127,7 +127,6 @@ ASK_NOT_REPORTABLE_REASON = (
 ASK_LESSONS = "What lessons were learnt from {reference}? They're kept in the register when it closes."
 ASK_NOTE = "What would you like to add to {reference}?"
 ASK_ICO_REFERENCE = "What reference did the ICO give (type *none* if you don't have one yet)?"
-FINISH_DRAFT_FIRST = "You have an incident report in progress: send or cancel it first, then try again."
 NEEDS_TRIAGE = "{reference} hasn't been triaged yet: confirm or change its grade first."
 ALREADY_CLOSED = "{reference} is closed, so it can't be changed."
 CANNOT_CLOSE_YET = "{reference} can be closed once it's marked notified or not reportable."

@@ -84,6 +84,13 @@ def _exception(info: Any) -> dict[str, object]:
             if error is not None and (error.__cause__ or error.__context__) else None}
 
 
+def exception_line(error: BaseException, *, event: str, reference: str) -> str:
+    """One JSON log line for an error caught outside logging: its type and code locations, never its message."""
+    record = logging.LogRecord("igbot", logging.ERROR, "", 0, event + " reference=%s", (reference,),
+                               (type(error), error, error.__traceback__))
+    return PrivateJsonFormatter().format(record)
+
+
 def own(name: str) -> bool:
     return name.split(".", 1)[0] in OWN_PACKAGES
 

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.core.errors import ConfigurationError
+from storage.files import read_yaml
 
 Score = Annotated[int, Field(ge=1, le=5)]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -83,6 +83,9 @@ class Policy(_Strict):
     issued: dt.date | None = None
     next_review: dt.date | None = None
     link: str | None = None
+    # Points where the policy and current law or guidance disagree, for the DPO to settle at
+    # the next review; the knowledge base says what the policy says and what the law requires.
+    points_for_dpo: list[str] = []
 
     @field_validator("version", mode="before")
     @classmethod
@@ -92,6 +95,7 @@ class Policy(_Strict):
 
 class Training(_Strict):
     name: str = Field(min_length=1)
+    platform: str = Field(default="our learning platform", min_length=1)
     validity_months: int = Field(ge=1, le=60)
     target_percent: int = Field(ge=1, le=100)
 
@@ -228,6 +232,7 @@ class Profile(_Strict):
             "ig_officer_name": roles.ig_officer.name,
             "ig_officer_email": roles.ig_officer.email,
             "training_name": self.training.name,
+            "training_platform": self.training.platform,
             "training_target_percent": str(self.training.target_percent),
             "training_validity_months": str(self.training.validity_months),
             "record_write_up_hours": str(self.records.write_up_hours),
@@ -236,12 +241,7 @@ class Profile(_Strict):
 
 def load_profile(path: Path) -> Profile:
     """Read and validate a profile; every mistake is named with its field."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigurationError(f"The organisation profile {path} cannot be read: {error.strerror}.") from None
-    except yaml.YAMLError as error:
-        raise ConfigurationError(f"The organisation profile {path} is not valid YAML: {error}") from None
+    raw = read_yaml(path, what="The organisation profile")
     if not isinstance(raw, dict):
         raise ConfigurationError(f"The organisation profile {path} must be a mapping of sections.")
     try:

@@ -165,3 +165,15 @@ def test_a_daily_checkpoint_of_the_audit_log_goes_to_the_ig_team(engine: Engine,
         [message] = [item for item in outbox.get_all(session=session) if item.dedup_key.startswith("audit-checkpoint:")]
         [reply] = replies_of(message)
     assert message.to_ig_team and f"holds {len(ids)} events, ending with event {ids[-1]}" in reply.text
+
+
+def test_the_export_is_csv_by_default_and_has_the_notes_added_later(engine: Engine, profile: Profile, capsys) -> None:  # type: ignore[no-untyped-def]
+    reference = _report(engine, profile)
+    with session_scope(engine) as session:
+        sam = directory.get_by_email(session=session, email="sam.okafor@example.org")
+        incident = incidents.get_by_reference(session=session, reference=reference)
+        register.add_information(session=session, actor=sam, incident=incident, text="The practice confirmed deletion",
+                                 now=NOW + dt.timedelta(hours=2))
+    assert main(["incident", "export"]) == 0
+    [row] = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    assert row["notes"] == "2026-11-23T12:00:00+00:00: The practice confirmed deletion"

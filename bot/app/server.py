@@ -8,6 +8,8 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from bot.app import operations
+from bot.core import metrics
 from bot.core.assistant import Assistant
 from bot.core.messenger import Messenger
 
@@ -37,8 +39,11 @@ async def log_requests(request: web.Request, handler: Handler) -> web.StreamResp
         raise
     finally:
         route = request.match_info.route.resource.canonical if request.match_info.route.resource else "unmatched"
+        elapsed = time.perf_counter() - started
+        metrics.REQUESTS.labels(route, str(status)).inc()
+        metrics.REQUEST_SECONDS.labels(route).observe(elapsed)
         log.info("request method=%s route=%s status=%d duration_ms=%.1f", request.method, route, status,
-                 (time.perf_counter() - started) * 1000)
+                 elapsed * 1000)
 
 
 def build_web_app(assistant: Assistant) -> web.Application:
@@ -46,6 +51,7 @@ def build_web_app(assistant: Assistant) -> web.Application:
     app = web.Application(client_max_size=1024 * 1024, middlewares=[log_requests])
     app[ASSISTANT] = assistant
     app.router.add_get("/healthz", healthz)
+    operations.add_routes(app, assistant)
     for mount in _channel_mounts():
         mount(app, assistant)
     return app

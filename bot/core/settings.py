@@ -40,6 +40,7 @@ class Settings:
     teams_openid_metadata_url: str | None = None
     teams_token_url: str | None = None
     teams_ig_channel: str | None = None
+    metrics_public: bool = False
 
     @property
     def uses_embedded_database(self) -> bool:
@@ -92,6 +93,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         teams_openid_metadata_url=env.get("TEAMS_OPENID_METADATA_URL") or None,
         teams_token_url=env.get("TEAMS_TOKEN_URL") or None,
         teams_ig_channel=env.get("TEAMS_IG_CHANNEL") or None,
+        metrics_public=_flag(env, "METRICS_PUBLIC"),
     )
 
 

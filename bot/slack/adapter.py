@@ -19,7 +19,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core import wording
+from bot.core import metrics, wording
 from bot.core.assistant import Assistant
 from bot.core.chat import Channel, IncomingMessage
 from bot.core.conversation import start_action
@@ -184,7 +184,9 @@ class SlackChannel:
                                   supports_forms=bool(trigger_id), platform_user_id=caller.slack_user_id,
                                   delivery_id=delivery_id, shared=shared)
         async with self.queue.turn(caller.slack_user_id):
-            replies = await self.assistant.conversation.handle(message)
+            with metrics.TURN_SECONDS.labels("slack").time():
+                replies = await self.assistant.conversation.handle(message)
+            metrics.TURNS.labels("slack", "answered" if replies else "nothing").inc()
             await self.poster.deliver(destination, replies, trigger_id=trigger_id)
 
     async def publish_home(self, caller: Caller) -> None:

@@ -22,7 +22,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core import payloads
+from bot.core import metrics, payloads
 from bot.core.assistant import Assistant
 from bot.core.settings import Settings
 from bot.slack.adapter import SlackChannel
@@ -161,6 +161,7 @@ def parse(body: str, content_type: str | None) -> Any:
 
 
 def _refuse(status: int, reason: str) -> web.Response:
+    metrics.REFUSED.labels("slack", str(status)).inc()
     log.warning("refused a Slack request status=%s reason=%s", status, reason)
     return web.json_response({"error": reason}, status=status)
 

@@ -24,7 +24,7 @@ from microsoft_agents.hosting.core.connector import ConnectorClientBase
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 from sqlalchemy import Engine
 
-from bot.core import payloads
+from bot.core import metrics, payloads
 from bot.core.chat import Channel, IncomingMessage, Reply
 from bot.core.conversation import Conversation
 from bot.teams import activities, identity
@@ -108,7 +108,9 @@ class TeamsBot:
         message = self._message(activity, staff_id)
         if message is None:
             return
-        replies = await self.conversation.handle(message)
+        with metrics.TURN_SECONDS.labels("teams").time():
+            replies = await self.conversation.handle(message)
+        metrics.TURNS.labels("teams", "answered" if replies else "nothing").inc()
         if replies:
             await context.send_activities([activities.reply_activity(reply) for reply in replies])
 

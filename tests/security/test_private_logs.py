@@ -11,6 +11,7 @@ import logging
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from bot.app.server import build_web_app
 from bot.core.logs import PrivateJsonFormatter, safe_value
 from bot.core.settings import load_settings
 
-from conftest import ConfigureLogs
+ConfigureLogs = Callable[[str], Path]  # the igbot_logs fixture (conftest.py)
 
 LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"]
 REPO = Path(__file__).parents[2]

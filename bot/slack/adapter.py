@@ -7,9 +7,10 @@ then does the work in the background, so Slack always hears back within its thre
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,7 @@ from bot.slack.outgoing import Destination, SlackPoster
 log = logging.getLogger(__name__)
 
 Body = dict[str, Any]
+Listener = Callable[..., Awaitable[None]]
 
 SUBCOMMANDS = {
     "": "help:",
@@ -80,6 +82,7 @@ class SlackChannel:
     identity: SlackIdentity
     poster: SlackPoster
     queue: PersonQueue = field(default_factory=PersonQueue)
+    in_flight: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
     def create(cls, assistant: Assistant, client: AsyncWebClient) -> SlackChannel:
@@ -100,12 +103,39 @@ class SlackChannel:
         for middleware in (OnlyOurWorkspace(self.assistant.settings.slack_team_id), IgnoreNonPersonMessages(),
                            IdentifyCaller(self.identity)):
             app.use(middleware)
-        app.event("message")(self.on_direct_message)
-        app.event("app_mention")(self.on_mention)
-        app.event("app_home_opened")(self.on_home_opened)
-        app.command(re.compile(r"^/"))(self.on_command)  # /ig, or whatever the manifest names it
-        app.action(re.compile(rf"^{re.escape(blocks.CHOICE_ACTION)}:"))(self.on_button)
-        app.view(blocks.FORM_CALLBACK)(self.on_form_submitted)
+        app.event("message")(self._tracked(self.on_direct_message))
+        app.event("app_mention")(self._tracked(self.on_mention))
+        app.event("app_home_opened")(self._tracked(self.on_home_opened))
+        app.command(re.compile(r"^/"))(self._tracked(self.on_command))  # /ig, or whatever the manifest names it
+        app.action(re.compile(rf"^{re.escape(blocks.CHOICE_ACTION)}:"))(self._tracked(self.on_button))
+        app.view(blocks.FORM_CALLBACK)(self._tracked(self.on_form_submitted))
+
+    def _tracked(self, listener: Listener) -> Listener:
+        """The listener, counted as in flight while it runs, so a shutdown can wait for what Slack was told
+        was received. (bolt passes arguments by name: `wraps` keeps the listener's for it to read.)"""
+        @functools.wraps(listener)
+        async def run(**arguments: Any) -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                self.in_flight.add(task)
+            try:
+                await listener(**arguments)
+            finally:
+                if task is not None:
+                    self.in_flight.discard(task)
+
+        return run
+
+    async def drain(self, timeout: float) -> int:
+        """Wait up to `timeout` seconds for the listeners in flight to finish; how many did not."""
+        for _ in range(20):  # let listeners bolt has scheduled, whose requests were acknowledged, start
+            await asyncio.sleep(0)
+        pending = {task for task in self.in_flight if not task.done()}
+        if pending:
+            _, pending = await asyncio.wait(pending, timeout=timeout)
+        if pending:
+            log.warning("shutdown left Slack work unfinished listeners=%d", len(pending))
+        return len(pending)
 
     # Listeners: bolt passes `body`, `context` and `ack` by these names. ---------------------------
 

@@ -31,6 +31,8 @@ from bot.slack.outgoing import rate_limit_retries
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+# On SIGTERM: how long to wait for the work behind requests already acknowledged (seconds).
+SHUTDOWN_GRACE = 20.0
 SIGNATURE_WINDOW = 5 * 60  # seconds: Slack's rule for how old a signed request may be
 SLACK_CHANNEL = web.AppKey("slack_channel", SlackChannel)
 
@@ -177,4 +179,5 @@ def mount(app: web.Application, assistant: Assistant) -> None:
     app[SLACK_CHANNEL] = channel
     app.router.add_post(EVENTS_PATH, endpoint.handle)
     app.on_startup.append(lambda _app: open_session(channel))
+    app.on_shutdown.append(lambda _app: channel.drain(SHUTDOWN_GRACE))
     app.on_cleanup.append(lambda _app: close_session(channel))

@@ -159,6 +159,13 @@ def get_all(*, session: Session, status: IncidentStatus | None = None) -> Sequen
     return session.exec(statement).all()
 
 
+def get_not_closed(*, session: Session) -> Sequence[Incident]:
+    """Everything the register still has to finish: waiting for a decision, or decided (notified, not
+    reportable) but not yet closed with its lessons learnt."""
+    statement = select(Incident).where(Incident.status != IncidentStatus.CLOSED.value)
+    return session.exec(statement.order_by(col(Incident.discovered_at), col(Incident.id))).all()
+
+
 def get_open(*, session: Session) -> Sequence[Incident]:
     statement = select(Incident).where(col(Incident.status).in_([status.value for status in OPEN_STATUSES]))
     return session.exec(statement.order_by(col(Incident.discovered_at), col(Incident.id))).all()

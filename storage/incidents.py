@@ -49,7 +49,8 @@ class Incident(SQLModel, table=True):
     discovered_at: dt.datetime = Field(sa_type=UTCDateTime)
     data_kind: str = Field(max_length=20)
     vulnerable: str = Field(max_length=20)
-    people_affected: int | None = None
+    people_affected: int | None = None  # the highest number given, which the grade is judged on
+    people_affected_from: int | None = None  # the lowest, when a range such as "10-20" was given
     contained: str = Field(max_length=20)
     containment: str = Field(default="", sa_type=Text)
     told: str = Field(default="", sa_type=Text)

@@ -322,3 +322,16 @@ def test_in_the_terminal_a_typed_number_answers_a_number_question(conversation, 
     [question] = terminal.say("1")[-1:]
     assert "Question 7 of 10" in question.text, "1 person affected, not the first button (Back)"
     assert "Or type: back" in terminal.output.getvalue()  # type: ignore[attr-defined]  # a StringIO here
+
+
+def test_a_range_of_people_is_kept_as_a_range(chat_as, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    sam = chat_as(SAM)
+    for line in ANSWERS[:6]:
+        sam.say(line)
+    assert "Question 7 of 10" in sam.text("10-20 people")
+    for line in ANSWERS[7:-1]:
+        sam.say(line)
+    assert "People affected*: 10 to 20" in sam.say(ANSWERS[-1])[-1].text, "the summary before sending"
+    sam.say(action="incident-report:send")
+    incident = _stored(engine, "IG-2026-0001")
+    assert incident is not None and (incident.people_affected_from, incident.people_affected) == (10, 20)

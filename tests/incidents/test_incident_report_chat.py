@@ -335,3 +335,13 @@ def test_a_range_of_people_is_kept_as_a_range(chat_as, engine: Engine) -> None: 
     sam.say(action="incident-report:send")
     incident = _stored(engine, "IG-2026-0001")
     assert incident is not None and (incident.people_affected_from, incident.people_affected) == (10, 20)
+
+
+def test_staff_are_told_the_same_thing_about_where_to_report(chat_as, engine: Engine, profile: Profile) -> None:  # type: ignore[no-untyped-def]
+    sam = chat_as(SAM)
+    received = [reply for line in ANSWERS for reply in sam.say(line)] + sam.say(action="incident-report:send")
+    assert "Also log it in Ulysses incident reporting software" in received[-1].text
+    assert "Ulysses incident reporting software" in sam.text("how do I report an incident?")
+    only_igbot = profile.model_copy(update={"organisation": profile.organisation.model_copy(
+        update={"log_in_incident_system_too": False})})
+    assert only_igbot.placeholders()["incident_system"] == "igbot (type *report an incident*)"

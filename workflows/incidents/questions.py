@@ -70,8 +70,10 @@ QUESTIONS: tuple[Question, ...] = (
              hint=wording.WHEN_HINT),
     Question("data_kind", "Kind of information", "What kind of information is involved?", QuestionKind.SELECT,
              options=_options((
-                 (DataKind.PERSONAL, "Personal data (names, contact details, case notes)"),
-                 (DataKind.SPECIAL, "Special category data (health, ethnicity, religion, sexuality, crime)"),
+                 (DataKind.PERSONAL, "Personal data only (names, contact details, addresses)"),
+                 # In a health or care service, case notes are about someone's health: special category.
+                 (DataKind.SPECIAL, "Health or other special category data (case notes, test results, "
+                                    "ethnicity, religion, sexuality, crime)"),
                  (DataKind.NONE, "No personal data"),
                  (DataKind.UNSURE, "Not sure"),
              ))),

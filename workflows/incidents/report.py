@@ -94,6 +94,8 @@ def received(incident: Incident, *, reporter: StaffMember, profile: Profile, now
     reference = incident.reference
     deadline = notices.deadline_of(incident, profile)
     advice = [*kind_of(incident.kind).advice, wording.KEEP_EVIDENCE]
+    if profile.organisation.log_in_incident_system_too:
+        advice.append(wording.ALSO_LOG.format(incident_system=profile.organisation.incident_system, reference=reference))
     if deadline.is_overdue(now):
         next_steps = wording.NEXT_STEPS_OVERDUE
     else:

@@ -82,6 +82,7 @@ NEXT_STEPS_OVERDUE = (
     "overdue: the IG team will treat it as urgent."
 )
 ADD_LATER = "To add something later, type *add to {reference}* followed by what you want to add."
+ALSO_LOG = "Also log it in {incident_system}, as our incident policy asks, and quote *{reference}*: igbot's report does not replace it."
 ADD_INFORMATION = "Add information"
 
 # the IG team's channel

@@ -49,6 +49,9 @@ class Organisation(_Strict):
     data_protection_email: str
     website: str | None = None
     incident_system: str = "the incident reporting system"
+    # Whether staff must still log an incident in the organisation's own system after reporting it to igbot.
+    # When false, igbot's report is the way to report, and every answer says so.
+    log_in_incident_system_too: bool = True
 
     _check_email = field_validator("data_protection_email")(_email)
 
@@ -209,6 +212,13 @@ class Profile(_Strict):
         """The organisation's own closure days, with those still listed under the deprecated `bank_holidays`."""
         return frozenset(self.working_hours.closure_days) | frozenset(self.bank_holidays)
 
+    @property
+    def where_to_report(self) -> str:
+        """Where staff log an incident, said the same way in every answer and after every report."""
+        if self.organisation.log_in_incident_system_too:
+            return self.organisation.incident_system
+        return "igbot (type *report an incident*)"
+
     def deprecations(self) -> list[str]:
         """Fields still accepted but no longer needed, each with what to do instead."""
         return [BANK_HOLIDAYS_DEPRECATED] if self.bank_holidays else []
@@ -224,7 +234,7 @@ class Profile(_Strict):
             "org_name": self.organisation.name,
             "dp_email": self.organisation.data_protection_email,
             "ico_registration": self.organisation.ico_registration,
-            "incident_system": self.organisation.incident_system,
+            "incident_system": self.where_to_report,
             "dpo_name": roles.dpo.name,
             "caldicott_name": roles.caldicott_guardian.name,
             "deputy_caldicott_name": deputy.name if deputy else roles.caldicott_guardian.name,

@@ -33,7 +33,7 @@ from workflows.incidents.kinds import kind_of
 _BOLD = re.compile(r"\*([^*\n]+)\*")
 _CSV_COLUMNS = (
     "reference", "status", "kind", "reported_via", "reported_at", "happened_at", "discovered_at", "deadline",
-    "data_kind", "vulnerable", "people_affected", "contained", "suggested_likelihood", "suggested_severity",
+    "data_kind", "vulnerable", "people_affected_from", "people_affected", "contained", "suggested_likelihood", "suggested_severity",
     "suggested_outcome", "likelihood", "severity", "outcome", "triaged_at", "notified_at", "ico_reference",
     "not_reportable_reason", "closed_at", "lessons_learnt", "description", "containment", "told", "grade_reason",
     "notes",

@@ -16,6 +16,7 @@ from storage import directory, incidents
 from storage.incidents import Incident, IncidentNote, IncidentStatus
 from storage.models import StaffMember
 from workflows.incidents import wording
+from workflows.incidents.answers import describe_people
 from workflows.incidents.deadline import ReportingDeadline, short_local_time
 from workflows.incidents.grading import Grade, Outcome, describe, involves_vulnerable
 from workflows.incidents.kinds import kind_of
@@ -40,7 +41,9 @@ def _option_label(question: str, code: str) -> str:
 
 
 def _people(incident: Incident) -> str:
-    return "not known" if incident.people_affected is None else f"about {incident.people_affected:,}"
+    if incident.people_affected is None:
+        return "not known"
+    return f"about {describe_people(incident.people_affected, incident.people_affected_from)}"
 
 
 def _grade_line(incident: Incident, profile: Profile) -> str:

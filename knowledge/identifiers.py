@@ -80,7 +80,7 @@ _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9
 # 1, 2, 3, 5, 7, 8 or 9, with single spaces, dashes or an area-code bracket between digits.
 _PHONE = re.compile(
     r"(?<![\d+])(?:(?:\+44|0044)[ .\-]{0,3}(?:\(0\)[ .\-]{0,3})?|\(0|0)"
-    r"[1235789](?:[ .\-)]{0,3}\d){8,9}(?![\d])"
+    r"[1235789](?:[ .\-)]{0,4}\d){8,9}(?![\d])"
 )
 
 _NI_PREFIX_FIRST = "ABCEGHJKLMNOPRSTWXYZ"

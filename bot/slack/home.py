@@ -50,7 +50,8 @@ def summarise(*, engine: Engine, conversation: Conversation, staff_id: int | Non
         if person is None:
             return HomeSummary(name=None, training=None, unfinished=None)
         status = training.status(session=session, staff_id=staff_id, course=conversation.profile.training.name,
-                                 validity_months=conversation.profile.training.validity_months, today=today)
+                                 validity_months=conversation.profile.training.validity_months, today=today,
+                                 due_soon_days=conversation.profile.training.due_soon_days)
         state = conversations.get(connection=session.connection(), staff_id=staff_id)
         unfinished = _label(conversation, state.workflow) if state is not None else None
         triage = incidents.get_all(session=session, status=IncidentStatus.REPORTED) if person.is_ig else ()

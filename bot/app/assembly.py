@@ -37,6 +37,6 @@ def build_conversation(profile: Profile, engine: Engine, *, clock: Clock | None 
 
 def _installers() -> list[Callable[[Conversation], None]]:
     from knowledge import answers
-    from workflows import decisions, incidents, training
+    from workflows import decisions, incidents, nudges, training
 
-    return [answers.install, decisions.install, training.install, incidents.install]
+    return [answers.install, decisions.install, training.install, incidents.install, nudges.install]

@@ -17,6 +17,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "knowledge.cli",
     "workflows.cli",
     "workflows.incidents.cli",
+    "workflows.imports.cli",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "workflows.cli",
     "workflows.incidents.cli",
     "workflows.imports.cli",
+    "workflows.nudges.cli",
 )
 
 Handler = Callable[[argparse.Namespace], int]

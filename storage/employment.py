@@ -47,3 +47,9 @@ def away_on(*, session: Session, today: dt.date) -> set[int]:
     statement = select(Employment.staff_id).where(
         (col(Employment.left_on) <= today) | (col(Employment.on_leave_until) >= today))
     return set(session.exec(statement).all())
+
+
+def on_leave(*, session: Session, today: dt.date) -> set[int]:
+    """Staff ids of everyone on leave on `today` (they still count in their team's figures)."""
+    statement = select(Employment.staff_id).where(col(Employment.on_leave_until) >= today)
+    return set(session.exec(statement).all())

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from storage.types import UTCDateTime, insert_for
 
@@ -138,3 +138,10 @@ def mark_retry(*, session: Session, message_id: int, now: dt.datetime, error: st
         message.next_attempt_at = retry_at
     session.add(message)
     session.flush()
+
+
+def count_failed_since(*, session: Session, since: dt.datetime) -> int:
+    """Messages given up on (dead letters) that were queued since `since`."""
+    statement = select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.status == OutboxStatus.FAILED.value, col(OutboxMessage.created_at) >= since)
+    return session.exec(statement).one()

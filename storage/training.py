@@ -140,3 +140,11 @@ def seed_demo_completions(*, session: Session, course: str, validity_months: int
 
 def _digest(text: str) -> int:
     return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
+
+
+def trained_between(*, session: Session, course: str, after: dt.date, until: dt.date) -> set[int]:
+    """Staff with a completion of `course` after `after` and on or before `until`: those trained at `until`."""
+    statement = select(TrainingRecord.staff_id).distinct().where(
+        TrainingRecord.course == course, col(TrainingRecord.completed_on) > after,
+        col(TrainingRecord.completed_on) <= until)
+    return set(session.exec(statement).all())

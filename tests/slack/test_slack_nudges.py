@@ -12,6 +12,7 @@ from nudge_world import add_record, train_everyone
 from storage import directory, nudges
 from storage.engine import session_scope
 from workflows import delivery
+from workflows.digests import JOB as DIGESTS
 from workflows.nudges import JOB
 
 
@@ -51,3 +52,18 @@ def _only_sam_is_due(assistant: Assistant) -> None:
     train_everyone(assistant.engine, assistant.profile, on=dt.date(2026, 6, 1),
                    but={"sam.okafor@example.org": dt.date(2025, 10, 1)})
     add_record(assistant.engine, "sam.okafor@example.org", "R-7001", dt.datetime(2026, 11, 19, 9, 0, tzinfo=dt.UTC))
+
+
+async def test_rachels_weekly_digest_reaches_her_direct_messages(assistant: Assistant, slack: SlackWorkspace) -> None:
+    _only_sam_is_due(assistant)
+    with session_scope(assistant.engine) as session:
+        rachel = directory.get_by_email(session=session, email="rachel.dunmore@example.org")
+        assert rachel is not None
+        directory.link_platform_id(session=session, member=rachel, slack_user_id="URACHEL01")
+
+    assert DIGESTS in await assistant.conversation.schedule.run_due(assistant.clock.now())
+    messenger = SlackMessenger.from_settings(assistant.settings)
+    await delivery.deliver_due(engine=assistant.engine, messengers=[messenger], now=assistant.clock.now())
+    [digest] = [call for call in slack.api.of("chat.postMessage") if call.params["channel"] == "DRACHEL01"]
+    assert "Your team's IG week, 23 November 2026" in digest.text
+    assert "Sam Okafor: overdue since 1 October 2026" in digest.text and "R-7001" in digest.text

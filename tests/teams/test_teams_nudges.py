@@ -14,6 +14,7 @@ from nudge_world import add_record, train_everyone
 from storage import nudges
 from storage.engine import session_scope
 from workflows import delivery
+from workflows.digests import JOB as DIGESTS
 from workflows.nudges import JOB
 
 
@@ -38,3 +39,21 @@ async def test_a_nudge_reaches_sam_in_teams_and_remind_me_tomorrow_is_recorded(
     with session_scope(engine) as session:
         assert {state.snoozed_until for state in nudges.get_all(session=session)} == {
             dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)}
+
+
+async def test_rachels_weekly_digest_reaches_her_in_teams(
+        igbot: Igbot, connector: FakeConnector, engine: Engine, profile: Profile, conversation: Conversation,
+        clock: SettableClock) -> None:
+    rachel = TeamsUser(name="Rachel Dunmore", email="rachel.dunmore@example.org",
+                       aad_object_id="5a1e0c9d-3b7f-4e2a-8c6d-1f0e9b8a7c02")
+    connector.roster[rachel.user_id] = rachel.roster_entry
+    train_everyone(engine, profile, on=dt.date(2026, 6, 1), but={"sam.okafor@example.org": None})
+    await igbot.post(rachel.says(connector.url, "hello"))
+    await connector.wait_for(1)
+
+    assert DIGESTS in await conversation.schedule.run_due(clock.now())
+    await delivery.deliver_due(engine=engine, messengers=[igbot.messenger], now=clock.now())
+    _, digest = await connector.wait_for(2)
+    assert digest.conversation_id == rachel.conversation_id
+    assert "Your team's IG week, 23 November 2026" in digest.text
+    assert "Sam Okafor: never completed" in digest.text

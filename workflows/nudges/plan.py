@@ -93,12 +93,7 @@ def _owed(*, session: Session, profile: Profile, calendar: WorkingCalendar, now:
     """Everything due for everyone who can be asked today, by staff id."""
     today = calendar.local(now).date()
     latest = training.latest_completions(session=session, course=profile.training.name)
-    late: dict[int, list[LateRecord]] = defaultdict(list)
-    for record_id, worker_id, contacted_at in records.unwritten_by(
-            session=session, by=earliest_late_contact(profile=profile, now=now)):
-        found = late_record(record_id, contacted_at, None, profile=profile, calendar=calendar, now=now)
-        if found is not None:
-            late[worker_id].append(found)
+    late = late_by_worker(session=session, profile=profile, calendar=calendar, now=now)
     owed = {}
     for staff_id in staff:
         if staff_id in away:
@@ -108,6 +103,18 @@ def _owed(*, session: Session, profile: Profile, calendar: WorkingCalendar, now:
         if due.training or due.records:
             owed[staff_id] = due
     return owed
+
+
+def late_by_worker(*, session: Session, profile: Profile, calendar: WorkingCalendar,
+                   now: dt.datetime) -> dict[int, list[LateRecord]]:
+    """Every late record, by the worker who owes the write-up, oldest first."""
+    late: dict[int, list[LateRecord]] = defaultdict(list)
+    for record_id, worker_id, contacted_at in records.unwritten_by(
+            session=session, by=earliest_late_contact(profile=profile, now=now)):
+        found = late_record(record_id, contacted_at, None, profile=profile, calendar=calendar, now=now)
+        if found is not None:
+            late[worker_id].append(found)
+    return late
 
 
 def _weigh(result: NudgePlan, profile: Profile, calendar: WorkingCalendar, staff_id: int, manager_id: int | None,

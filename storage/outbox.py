@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, update
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from storage.types import UTCDateTime, insert_for
@@ -94,24 +94,31 @@ def get_all(*, session: Session, status: OutboxStatus | None = None) -> Sequence
 def claim_due(*, session: Session, now: dt.datetime, limit: int, lease: dt.timedelta) -> list[OutboxMessage]:
     """Take up to `limit` due messages for this worker.
 
-    Rows locked by another replica are skipped (`FOR UPDATE SKIP LOCKED` on PostgreSQL;
-    SQLite serialises writers and runs one worker). A claimed row is pushed `lease` into
-    the future, so if this worker dies before recording the outcome the row is tried again.
+    Rows locked by another replica are skipped (`FOR UPDATE SKIP LOCKED` on PostgreSQL), and
+    the claim itself only takes rows that are still due when it writes, so two workers sharing
+    an SQLite file never take the same row either. A claimed row is pushed `lease` into the
+    future, so if this worker dies before recording the outcome the row is tried again.
     """
-    statement = (
-        select(OutboxMessage)
+    candidates = list(session.exec(
+        select(OutboxMessage.id)
         .where(OutboxMessage.status == OutboxStatus.PENDING.value, col(OutboxMessage.next_attempt_at) <= now)
         .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
-    )
-    claimed = list(session.exec(statement).all())
-    for message in claimed:
-        message.attempts += 1
-        message.next_attempt_at = now + lease
-        session.add(message)
-    session.flush()
-    return claimed
+    ).all())
+    if not candidates:
+        return []
+    taken = set(session.exec(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(candidates), col(OutboxMessage.status) == OutboxStatus.PENDING.value,
+               col(OutboxMessage.next_attempt_at) <= now)
+        .values(attempts=col(OutboxMessage.attempts) + 1, next_attempt_at=now + lease)
+        .returning(col(OutboxMessage.id))
+    ).scalars().all())
+    rows = session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(taken))
+                        .execution_options(populate_existing=True)).all()
+    by_id = {message.id: message for message in rows}
+    return [by_id[message_id] for message_id in candidates if message_id in by_id]
 
 
 def mark_sent(*, session: Session, message_id: int, now: dt.datetime, delivered_to: Sequence[str]) -> None:

@@ -154,3 +154,19 @@ def test_the_daily_job_is_on_the_schedule_and_runs_once_a_day(engine: Engine, pr
     ran = asyncio.run(schedule.run_due(MONDAY_MORNING))
     assert JOB in ran
     assert len(messages(engine, JUDE)) == 1
+
+
+def test_the_logs_hold_counts_and_ids_never_names_emails_or_message_text(engine: Engine, profile: Profile,
+                                                                         caplog) -> None:  # type: ignore[no-untyped-def]
+    import logging
+
+    from workflows.digests.send import send_digests
+
+    sam_overdue_with_late_records(engine, profile)
+    with caplog.at_level(logging.DEBUG):
+        run(engine, profile, MONDAY_MORNING)
+        with session_scope(engine) as session:
+            send_digests(session=session, profile=profile, calendar=WorkingCalendar(profile), now=MONDAY_MORNING)
+    assert "nudges queued=2" in caplog.text and "digests queued=" in caplog.text
+    for private in ("Sam", "Okafor", "example.org", "Keeping Information Safe", "R-1001", "reminder from"):
+        assert private not in caplog.text

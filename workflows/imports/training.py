@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from storage import nudges
@@ -72,17 +73,18 @@ def write(path: Path, *, session: Session, outcome: ImportOutcome, bad_lines: se
     index = StaffIndex.load(session)
     for batch in _batches(path, index, id_column, bad_lines, today):
         known = _recorded(session, batch)
+        new = []
         for completion in batch:
             key = (completion.staff_id, completion.course, completion.completed_on)
             if key in known:
                 outcome.unchanged += 1
                 continue
             known.add(key)
-            session.add(TrainingRecord(staff_id=completion.staff_id, course=completion.course,
-                                       completed_on=completion.completed_on, recorded_at=now))
-            outcome.added += 1
-        session.flush()
-        session.expunge_all()  # a million rows must not stay in the session
+            new.append({"staff_id": completion.staff_id, "course": completion.course,
+                        "completed_on": completion.completed_on, "recorded_at": now})
+        if new:  # one statement a batch, no objects kept: a million rows stream through
+            session.execute(insert(TrainingRecord), new)
+        outcome.added += len(new)
     nudges.clear_statements(session=session, training=True)
     outcome.skipped = len(bad_lines)
     outcome.written = True

@@ -42,13 +42,14 @@ def send_nudges(*, session: Session, profile: Profile, calendar: WorkingCalendar
     """Queue today's nudges and manager notes; forget the items nobody needs any more."""
     planned = plan(session=session, profile=profile, calendar=calendar, now=now)
     not_before = calendar.next_working_time(now)
-    nudged = 0
+    keys = {nudge.staff_id: f"nudge:{nudge.staff_id}:{planned.today.isoformat()}" for nudge in planned.nudges}
+    queued = outbox.queue_many(session=session, now=now, not_before=not_before, messages=[
+        (keys[nudge.staff_id], nudge.staff_id, [nudge_reply(nudge.due, profile=profile, calendar=calendar)])
+        for nudge in planned.nudges])
     for nudge in planned.nudges:
-        key = f"nudge:{nudge.staff_id}:{planned.today.isoformat()}"
-        if outbox.queue(session=session, dedup_key=key, replies=[nudge_reply(nudge.due, profile=profile, calendar=calendar)],
-                        now=now, staff_id=nudge.staff_id, not_before=not_before):
+        if keys[nudge.staff_id] in queued:  # counted only for the messages this run queued
             _count_sent(planned, nudge.staff_id, nudge.due.items(), now)
-            nudged += 1
+    nudged = len(queued)
     told = _tell_managers(session, planned, profile, calendar, now, not_before)
     nudges.forget(session=session, ids=planned.resolved)
     session.flush()

@@ -2,20 +2,26 @@
 
     uv run python benchmarks/eval_retrieval.py [--failures]
 
-For each split (tune and held-out from benchmarks/eval/questions.yaml, and "fresh held-out"
-from benchmarks/eval/fresh-heldout.yaml when it exists; see eval_set.py) it prints:
+For each split (tune and held-out from benchmarks/eval/questions.yaml, "fresh held-out"
+from benchmarks/eval/fresh-heldout.yaml, and "staff tune" and "staff fresh" from
+benchmarks/eval/staff-questions.yaml, when they exist; see eval_set.py) it prints:
   * hit@1: the share of in-scope questions answered with the expected entry (a decline is a
     miss); also on the subset whose expected entry cites a DQ402 section;
   * top-1: the same without declining (is the best candidate the expected one?);
-  * declined: the share of out-of-scope questions declined.
+  * declined: the share of out-of-scope questions declined;
+  * key facts: the share of in-scope questions answered with the expected entry whose answer,
+    as the example organisation's profile renders it, states every expected fact (igbot only;
+    a question without facts needs only the right entry);
+  * confidently wrong: answers that are not right (the wrong entry, or any answer to an
+    out-of-scope question), per 100 questions of the split.
 Baselines rank the paragraphs of DQ402 (../shared/seeds/) with BM25 (rank-bm25) and with
 rapidfuzz (token_set_ratio, WRatio); a baseline hits when its best paragraph lies in a DQ402
 section the expected entry cites, so it can only hit questions whose entry cites DQ402. A
 baseline declines below a score threshold chosen on the tune split (the one that maximises
 hits plus declined out-of-scope questions there) and applied unchanged to the held-out split.
 Expected entries are carried through merges of entries (eval/merged.yaml). --failures
-lists the tune split's misses, never the held-out or fresh ones: the engine is not tuned to
-them, and for those splits only aggregates are printed.
+lists the tune splits' misses (tune and staff tune), never the held-out or fresh ones: the
+engine is not tuned to them, and for those splits only aggregates are printed.
 """
 
 from __future__ import annotations
@@ -23,16 +29,21 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from eval_set import SPLIT_NAMES, SPLITS, EvalQuestion, load_questions
+from eval_set import SPLIT_NAMES, SPLITS, TUNE_SPLITS, EvalQuestion, load_questions, states_facts
 from policy_sections import Paragraph, PolicyMissing, cited_sections, lies_in, load_paragraphs
 from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process, utils
 
+from bot.core.profile import load_profile
 from knowledge.entries import Entry, load_entries
-from knowledge.retrieval import KnowledgeIndex
+from knowledge.mishaps import load_mishaps, with_incident_advice
+from knowledge.retrieval import KnowledgeIndex, render_answer
+
+EXAMPLE_PROFILE = Path(__file__).resolve().parent.parent / "bot" / "profiles" / "example.yaml"
 
 _BASELINE_STOPWORDS = frozenset(
     "a an and are as at be by can do does for from have how i if in is it me my of on or "
@@ -50,23 +61,36 @@ class Outcome:
     top_right: bool
     score: float
     got: str
+    facts_stated: bool | None = None  # None: not scored (a baseline)
 
     @property
     def hit(self) -> bool:
         return self.answered and self.top_right
 
+    @property
+    def confidently_wrong(self) -> bool:
+        """Answered, and not with the expected entry (any answer to an out-of-scope question)."""
+        return self.answered and not (self.question.expected and self.top_right)
+
 
 Ranker = Callable[[str], tuple[int, float]]
 
 
-def igbot_outcomes(index: KnowledgeIndex, questions: Sequence[EvalQuestion]) -> list[Outcome]:
+def igbot_outcomes(index: KnowledgeIndex, questions: Sequence[EvalQuestion],
+                   values: Mapping[str, str]) -> list[Outcome]:
+    """What igbot answers, as in chat: the search, then the incident advice for a message that
+    tells of something going wrong (knowledge/mishaps.py); each answer rendered with the
+    profile's `values` to check its facts."""
+    mishaps, entries = load_mishaps(), {entry.id: entry for entry in index.entries}
     outcomes = []
     for question in questions:
-        answer = index.ask(question.text)
+        answer = with_incident_advice(question.text, index.ask(question.text), mishaps=mishaps, entries=entries)
         candidates = index.rank(index.analyse(question.text))
-        top = candidates[0].entry.id if candidates else "-"
+        top = answer.entry.id if answer.entry else candidates[0].entry.id if candidates else "-"
+        text = render_answer(entries[top], values) if top in entries else ""
         outcomes.append(Outcome(question=question, answered=answer.answered,
-                                top_right=top == question.expected, score=answer.score, got=top))
+                                top_right=top == question.expected, score=answer.score, got=top,
+                                facts_stated=states_facts(text, question.facts)))
     return outcomes
 
 
@@ -92,7 +116,7 @@ def with_threshold(outcomes: Sequence[Outcome], threshold: float) -> list[Outcom
 
 def tune_threshold(outcomes: Sequence[Outcome]) -> float:
     """The score threshold that maximises hits plus declined out-of-scope on the tune split."""
-    tune = [o for o in outcomes if o.question.split == "tune"]
+    tune = [o for o in outcomes if o.question.split in TUNE_SPLITS]
 
     def correct(threshold: float) -> int:
         return sum(1 for o in with_threshold(tune, threshold)
@@ -136,10 +160,15 @@ def report(name: str, outcomes: Sequence[Outcome], *, split: str, dq402: set[str
     in_scope = [o for o in chosen if o.question.expected]
     subset = [o for o in in_scope if o.question.expected in dq402]
     out_of_scope = [o for o in chosen if not o.question.expected]
+    scored = all(o.facts_stated is not None for o in in_scope)
+    facts = share(sum(o.hit and bool(o.facts_stated) for o in in_scope), len(in_scope)) if scored else "-"
+    wrong = sum(o.confidently_wrong for o in chosen)
+    per_100 = f"{100 * wrong / len(chosen):5.1f} ({wrong}/{len(chosen)})" if chosen else "-"
     return (f"  {name:<34} {share(sum(o.hit for o in in_scope), len(in_scope)):>18}"
             f" {share(sum(o.hit for o in subset), len(subset)):>18}"
             f" {share(sum(o.top_right for o in in_scope), len(in_scope)):>18}"
-            f" {share(sum(not o.answered for o in out_of_scope), len(out_of_scope)):>16}")
+            f" {share(sum(not o.answered for o in out_of_scope), len(out_of_scope)):>16}"
+            f" {facts:>18} {per_100:>16}")
 
 
 def calibration(outcomes: Sequence[Outcome]) -> list[str]:
@@ -155,15 +184,20 @@ def calibration(outcomes: Sequence[Outcome]) -> list[str]:
 
 
 def failures(outcomes: Sequence[Outcome]) -> list[str]:
-    lines = ["", "tune split misses (expected -> best candidate, confidence):"]
-    for o in outcomes:
-        if o.question.split != "tune":
-            continue
-        expected_decline = o.question.expected is None
-        if (expected_decline and o.answered) or (not expected_decline and not o.hit):
-            verdict = "answered" if o.answered else "declined"
-            lines.append(f"  [{verdict} {o.score:.2f}] {o.question.text!r}: "
-                         f"{o.question.expected or 'DECLINE'} -> {o.got}")
+    lines = []
+    for split in TUNE_SPLITS:
+        lines += ["", f"{SPLIT_NAMES[split]} split misses (expected -> best candidate, confidence; "
+                      "'facts' when the right entry does not state an expected fact):"]
+        for o in outcomes:
+            if o.question.split != split:
+                continue
+            expected_decline = o.question.expected is None
+            if (expected_decline and o.answered) or (not expected_decline and not o.hit):
+                verdict = "answered" if o.answered else "declined"
+                lines.append(f"  [{verdict} {o.score:.2f}] {o.question.text!r}: "
+                             f"{o.question.expected or 'DECLINE'} -> {o.got}")
+            elif o.hit and o.facts_stated is False:
+                lines.append(f"  [facts] {o.question.text!r}: {o.got} does not state {list(o.question.facts)}")
     return lines
 
 
@@ -180,7 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     index = KnowledgeIndex.build(entries.values())
     dq402 = {entry_id for entry_id, entry in entries.items() if cited_sections(entry)}
-    rows: list[tuple[str, list[Outcome]]] = [("igbot", igbot_outcomes(index, questions))]
+    values = load_profile(EXAMPLE_PROFILE).placeholders()
+    rows: list[tuple[str, list[Outcome]]] = [("igbot", igbot_outcomes(index, questions, values))]
     for name, ranker in (
         ("BM25 over DQ402 paragraphs", bm25_ranker(paragraphs)),
         ("rapidfuzz token_set_ratio", rapidfuzz_ranker(paragraphs, fuzz.token_set_ratio)),
@@ -199,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"({sum(1 for q in counted if q.expected in dq402)} cite DQ402), "
               f"{sum(1 for q in counted if not q.expected)} out of scope")
         print(f"  {'':<34} {'hit@1':>18} {'hit@1 cites DQ402':>18} {'top-1 (no decline)':>18}"
-              f" {'declined (OOS)':>16}")
+              f" {'declined (OOS)':>16} {'key facts':>18} {'wrong per 100':>16}")
         for name, outcomes in rows:
             print(report(name, outcomes, split=split, dq402=dq402))
         if unknown:

@@ -3,6 +3,11 @@
     eval/questions.yaml       the tune and held-out splits
     eval/fresh-heldout.yaml   a second held-out set, written later without running the engine
                               (read when present; reported as the split "fresh")
+    eval/staff-questions.yaml staff messages written by someone who had read only the entry ids
+                              and titles, each with the facts a right answer must state; splits
+                              "staff-tune" and "staff-fresh" (read when present). `expect:
+                              new:<slug>` names a topic that had no entry when it was written:
+                              the entry with that id answers it
     eval/merged.yaml          `merged_into: {old id: id it was merged into}`
 
 When two entries are merged, questions that expected the entry that went away expect the
@@ -22,9 +27,13 @@ import yaml
 EVAL_DIRECTORY = Path(__file__).resolve().parent / "eval"
 QUESTIONS_PATH = EVAL_DIRECTORY / "questions.yaml"
 FRESH_PATH = EVAL_DIRECTORY / "fresh-heldout.yaml"
+STAFF_PATH = EVAL_DIRECTORY / "staff-questions.yaml"
 MERGED_PATH = EVAL_DIRECTORY / "merged.yaml"
-SPLITS = ("tune", "heldout", "fresh")
-SPLIT_NAMES = {"tune": "tune", "heldout": "held-out", "fresh": "fresh held-out"}
+SPLITS = ("tune", "heldout", "fresh", "staff-tune", "staff-fresh")
+TUNE_SPLITS = ("tune", "staff-tune")
+SPLIT_NAMES = {"tune": "tune", "heldout": "held-out", "fresh": "fresh held-out",
+               "staff-tune": "staff tune", "staff-fresh": "staff fresh"}
+NEW_ENTRY = "new:"
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,8 @@ class EvalQuestion:
     text: str
     expected: str | None
     split: str
+    # Short phrases a right answer must state; "a | b" is met by either alternative.
+    facts: tuple[str, ...] = ()
 
 
 def load_merges(path: Path = MERGED_PATH) -> dict[str, str]:
@@ -70,6 +81,12 @@ def load_questions(*, entry_ids: Collection[str], merges: Mapping[str, str] | No
     if with_fresh and FRESH_PATH.exists():
         questions += [EvalQuestion(text=q.text, expected=q.expected, split="fresh")
                       for q in _read(FRESH_PATH, merges=merges)]
+    if STAFF_PATH.exists():
+        staff = _read(STAFF_PATH, merges=merges)
+        for number, question in enumerate(staff, start=1):
+            if question.split not in ("staff-tune", "staff-fresh"):
+                raise SystemExit(f"{STAFF_PATH}: question {number}: split must be staff-tune or staff-fresh")
+        questions += [q for q in staff if with_fresh or q.split == "staff-tune"]
     return questions
 
 
@@ -78,7 +95,20 @@ def _read(path: Path, *, merges: Mapping[str, str]) -> list[EvalQuestion]:
     questions = []
     for item in items:
         expected = item.get("expect")
-        expected = None if expected is None else merges.get(str(expected), str(expected))
+        if expected is not None:
+            # "new:<slug>" expects the entry <slug>; a bare "new:" names no entry and cannot be hit.
+            expected = str(expected).removeprefix(NEW_ENTRY) or NEW_ENTRY
+            expected = merges.get(expected, expected)
         questions.append(EvalQuestion(text=str(item["q"]), expected=expected,
-                                      split=str(item.get("split", ""))))
+                                      split=str(item.get("split", "")),
+                                      facts=tuple(str(fact) for fact in item.get("facts") or ())))
     return questions
+
+
+def states_facts(text: str, facts: tuple[str, ...]) -> bool:
+    """Whether `text` states every fact: each is a phrase, or alternatives separated by " | ",
+    met when any alternative appears (case-insensitive, spaces collapsed)."""
+    haystack = " ".join(text.lower().split())
+    return all(any(" ".join(alternative.lower().split()) in haystack
+                   for alternative in fact.split(" | ") if alternative.strip())
+               for fact in facts)

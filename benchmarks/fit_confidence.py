@@ -1,4 +1,4 @@
-"""Fit igbot's answer confidence on the tune split, and choose the threshold.
+"""Fit igbot's answer confidence on the tune splits (tune and staff tune), and choose the threshold.
 
     uv run python benchmarks/fit_confidence.py
 
@@ -15,7 +15,7 @@ scale for RankingSettings.confidence_weights. The threshold printed declines at 
 the tune split's out-of-scope questions and answers as many of its right best candidates as
 any such threshold; of the band of thresholds that do both, it takes the middle, so that it
 keeps the widest margin on each side rather than sitting just above one out-of-scope
-question. Only the tune split is read: the held-out splits never shape the model.
+question. Only the tune splits are read: the held-out and fresh splits never shape the model.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from eval_set import load_questions
+from eval_set import TUNE_SPLITS, load_questions
 
 from knowledge.confidence import confidence_features
 from knowledge.entries import load_entries
@@ -44,7 +44,7 @@ def tune_examples(
     without_candidates = 0
     entry_ids = {entry.id for entry in index.entries}
     for question in load_questions(entry_ids=entry_ids, with_fresh=False):
-        if question.split != "tune":
+        if question.split not in TUNE_SPLITS:
             continue
         terms = index.analyse(question.text)
         candidates = index.rank(terms)

@@ -21,9 +21,11 @@ from bot.core.profile import Profile
 from knowledge.citations import SourceCatalogue
 from knowledge.entries import Entry, KnowledgeError, load_entries
 from knowledge.identifiers import Finding, find_identifiers, redact, redact_findings
+from knowledge.mishaps import Mishaps, load_mishaps, with_incident_advice
 from knowledge.retrieval import Answer, KnowledgeIndex, render_answer
 from bot.core import outbox
 from bot.core.schedule import in_session
+from knowledge import referrals
 from storage import curation
 from storage.curation import Signal
 
@@ -34,7 +36,8 @@ _THANKS = re.compile(r"^(thanks|thank you|cheers|ta|thx|great,? thanks)\b[ !.]*$
 # First-person accounts of something that happened: "I sent...", "we've lost...", "my laptop was stolen".
 _SOMETHING_HAPPENED = re.compile(
     r"\b(i|we|i've|we've|ive|my|our|someone|somebody)\b.*\b(sent|emailed|e-mailed|lost|left|dropped|clicked|"
-    r"opened|posted|shared|forwarded|stolen|deleted|misplaced|leaked|gave|told|hacked|copied|uploaded)\b",
+    r"opened|posted|shared|forwarded|stolen|deleted|misplaced|leaked|gave|told|hacked|copied|uploaded|faxed|"
+    r"overheard|heard|nicked|missing|went)\b",
     re.IGNORECASE,
 )
 
@@ -44,6 +47,7 @@ class KnowledgeAnswerer:
     profile: Profile
     index: KnowledgeIndex
     sources: SourceCatalogue
+    mishaps: Mishaps = field(default_factory=load_mishaps)
     _by_entry: dict[str, tuple[str, tuple[Citation, ...]]] = field(default_factory=dict, init=False, repr=False,
                                                                    compare=False)
 
@@ -57,8 +61,17 @@ class KnowledgeAnswerer:
         return cls(profile=profile, index=index, sources=SourceCatalogue.load(profile))
 
     def ask(self, question: str, *, today: dt.date) -> Answer:
-        """The index's answer to a question, identifiers removed first: they never help and are never kept."""
-        return self.index.ask(_without_identifiers(question, find_identifiers(question, today=today)))
+        """The answer to a question, identifiers removed first (they never help and are never kept): the
+        index's, or the incident advice when the question tells of something going wrong."""
+        return self._answer(_without_identifiers(question, find_identifiers(question, today=today)))
+
+    def _answer(self, question: str) -> Answer:
+        return with_incident_advice(question, self.index.ask(question), mishaps=self.mishaps,
+                                    entries=self._entries)
+
+    @cached_property
+    def _entries(self) -> Mapping[str, Entry]:
+        return MappingProxyType({entry.id: entry for entry in self.index.entries})
 
     def answer(self, turn: Turn) -> list[Reply]:
         question = turn.text
@@ -68,7 +81,7 @@ class KnowledgeAnswerer:
         findings = find_identifiers(question, today=turn.today)
         notes = (wording.PERSONAL_DATA_WARNING,) if findings else ()
         safe_question = redact_findings(question, findings)
-        result = self.index.ask(_without_identifiers(question, findings))
+        result = self._answer(_without_identifiers(question, findings))
         if not result.answered or result.entry is None:
             return [self._decline(turn, safe_question, result, notes)]
         return [self.entry_reply(result.entry, related=result.related, question=safe_question, notes=notes)]
@@ -89,7 +102,7 @@ class KnowledgeAnswerer:
         if INCIDENT_TAG in entry.tags:
             report = Choice("Report an incident", start_action("incident-report"), ChoiceStyle.PRIMARY)
             choices.insert(0, report)
-            if _SOMETHING_HAPPENED.search(question):
+            if _SOMETHING_HAPPENED.search(question) or self.mishaps.entry_id_for(question):
                 text = f"{wording.INCIDENT_PREFACE}\n\n{text}"
         choices += [Choice(f"Related: {other.title}", f"{ACTION_PREFIX}:show:{other.id}") for other in related[:2]]
         return Reply(title=entry.title, text=text, citations=citations, choices=tuple(choices), notes=notes)
@@ -166,6 +179,7 @@ def install(conversation: Conversation) -> None:
     answerer = conversation.answerer
     if isinstance(answerer, KnowledgeAnswerer):
         conversation.add_action(ACTION_PREFIX, answerer.on_action)
+        referrals.install(conversation, answerer.index)
     days = conversation.profile.retention.declined_questions_days
     # Kept questions leave once past their retention, whether or not anyone looks at them: every night.
     conversation.schedule.at(PURGE_JOB, "30 2 * * *", in_session(

@@ -46,8 +46,10 @@ def check_knowledge(
     policy_numbers: Collection[str],
     placeholder_names: Collection[str],
     today: date,
+    mishaps_path: Path | str | None = None,
 ) -> list[Problem]:
-    """Every problem in the entries and sources, errors first, then in file order."""
+    """Every problem in the entries and sources (and the mishap kinds, when given), errors first,
+    then in file order."""
     entries_dir, sources_path = Path(entries_dir), Path(sources_path)
     entries, problems = _read_entries(entries_dir)
     source_keys, source_problems = _read_source_keys(sources_path)
@@ -61,6 +63,8 @@ def check_knowledge(
         problems += _placeholders(entry, allowed=set(placeholder_names))
         problems += _questions_and_answer(entry)
         problems += _review(entry, today=today)
+    if mishaps_path is not None:
+        problems += _mishaps(Path(mishaps_path), entries=entries)
     return sorted(problems, key=lambda problem: problem.severity != Severity.ERROR)
 
 
@@ -157,6 +161,17 @@ def _review(entry: Entry, *, today: date) -> list[Problem]:
     if entry.review_by <= today + timedelta(days=REVIEW_WARNING_DAYS):
         return [_warning(entry.origin, f"review date {entry.review_by} is within {REVIEW_WARNING_DAYS} days", entry.id)]
     return []
+
+
+def _mishaps(path: Path, *, entries: Sequence[Entry]) -> list[Problem]:
+    from knowledge.mishaps import load_mishaps  # mishaps reads the index's Answer: only when checked
+
+    try:
+        mishaps = load_mishaps(path)
+    except KnowledgeError as error:
+        return [_error(path.name, str(error).removeprefix(f"{path}: "))]
+    return [_error(path.name, problem.removeprefix(f"{path.name}: "))
+            for problem in mishaps.check({entry.id: entry for entry in entries})]
 
 
 def _error(where: str, message: str, entry_id: str | None = None) -> Problem:

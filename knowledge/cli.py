@@ -15,6 +15,7 @@ from bot.core.settings import load_settings
 from knowledge.answers import KnowledgeAnswerer
 from knowledge.check import check_knowledge, errors
 from knowledge.entries import ENTRIES_DIRECTORY, SOURCES_PATH
+from knowledge.mishaps import MISHAPS_PATH
 from knowledge.retrieval import Answer
 from storage import curation
 from storage.engine import session_scope
@@ -81,6 +82,7 @@ def _check(arguments: argparse.Namespace) -> int:
         entries_dir=ENTRIES_DIRECTORY, sources_path=SOURCES_PATH,
         policy_numbers=[policy.number for policy in profile.policies],
         placeholder_names=set(profile.placeholders()), today=Clock().today(profile.working_hours.zone),
+        mishaps_path=MISHAPS_PATH,
     )
     for problem in problems:
         print(problem)

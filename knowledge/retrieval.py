@@ -77,8 +77,8 @@ class RankingSettings:
     # Confidence: a logistic model over confidence_features(), fitted on the tune split by
     # benchmarks/fit_confidence.py (intercept first); answer when it reaches the threshold.
     confidence_weights: tuple[float, ...] = (
-        -7.185, 2.026, 1.670, 2.403, 1.769, 1.879, 1.907, -0.637, 2.279, 0.824)
-    threshold: float = 0.595
+        -7.504, 2.253, 2.019, 1.943, 2.092, 1.159, 1.701, 0.644, 2.119, 0.921)
+    threshold: float = 0.678
     related_floor: float = 0.40
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -18,10 +19,18 @@ class Signal(StrEnum):
     REFERRED = "referred"
 
 
+class Resolution(StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"  # the IG team answered the asker in their own words
+    COVERED = "covered"  # the knowledge base now answers it: `covered_by` names the entry
+    DISMISSED = "dismissed"
+
+
 class CurationItem(SQLModel, table=True):
     """One declined question, one piece of feedback, or one question passed to the IG team.
 
-    `question` is stored only after personal identifiers have been redacted.
+    `question` is stored only after personal identifiers have been redacted. A question passed
+    on stays open in the IG team's inbox until it is answered, covered by an entry or dismissed.
     """
 
     __tablename__ = "curation_item"
@@ -33,6 +42,10 @@ class CurationItem(SQLModel, table=True):
     entry_id: str | None = Field(default=None, max_length=100)
     score: float | None = None
     staff_id: int | None = Field(default=None, foreign_key="staff_member.id")
+    resolution: str = Field(default=Resolution.OPEN.value, max_length=20)
+    covered_by: str | None = Field(default=None, max_length=100)
+    resolved_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolved_by_id: int | None = Field(default=None, foreign_key="staff_member.id")
 
 
 @dataclass(frozen=True)
@@ -68,7 +81,8 @@ def get(*, session: Session, item_id: int) -> CurationItem | None:
 def get_gaps(*, session: Session) -> list[Gap]:
     """Declined, unhelpful and referred questions, the most frequent first."""
     wanted = [Signal.DECLINED.value, Signal.NOT_HELPFUL.value, Signal.REFERRED.value]
-    items = session.exec(select(CurationItem).where(col(CurationItem.signal).in_(wanted))).all()
+    items = session.exec(select(CurationItem).where(col(CurationItem.signal).in_(wanted),
+                                                   CurationItem.resolution == Resolution.OPEN.value)).all()
     groups: dict[tuple[str, str, str | None], list[CurationItem]] = {}
     for item in items:
         key = (" ".join(item.question.lower().split()), item.signal, item.entry_id)
@@ -79,6 +93,30 @@ def get_gaps(*, session: Session) -> list[Gap]:
         for (_, signal, entry_id), members in groups.items()
     ]
     return sorted(gaps, key=lambda gap: (-gap.count, -gap.last_seen.timestamp()))
+
+
+def get_open_referrals(*, session: Session) -> Sequence[CurationItem]:
+    """Questions passed to the IG team that nobody has answered, covered or dismissed, oldest first."""
+    statement = select(CurationItem).where(CurationItem.signal == Signal.REFERRED.value,
+                                           CurationItem.resolution == Resolution.OPEN.value)
+    return session.exec(statement.order_by(col(CurationItem.at), col(CurationItem.id))).all()
+
+
+def resolve(*, session: Session, item: CurationItem, resolution: Resolution, by: int, now: dt.datetime,
+            covered_by: str | None = None) -> CurationItem:
+    """Close a question: answered, covered by an entry (and with it the same question declined elsewhere), or dismissed."""
+    closing = [item]
+    if resolution is Resolution.COVERED:  # the knowledge gap closes for every time it was asked
+        same = " ".join(item.question.lower().split())
+        closing += [other for other in session.exec(select(CurationItem).where(
+            CurationItem.resolution == Resolution.OPEN.value, col(CurationItem.signal) != Signal.HELPFUL.value))
+            if " ".join(other.question.lower().split()) == same and other.id != item.id]
+    for closed in closing:
+        closed.resolution, closed.covered_by = resolution.value, covered_by
+        closed.resolved_at, closed.resolved_by_id = now, by
+        session.add(closed)
+    session.flush()
+    return item
 
 
 def purge_older_than(*, session: Session, days: int, now: dt.datetime) -> int:

@@ -55,6 +55,7 @@ class ConversationState(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff_member.id", unique=True)
     workflow: str = Field(max_length=100)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    paused: bool = False
     started_at: dt.datetime = Field(sa_type=UTCDateTime)
     updated_at: dt.datetime = Field(sa_type=UTCDateTime)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlmodel import Session
 
-from storage.errors import ConfigurationError
 from storage import directory
+from storage.errors import ConfigurationError
+from storage.files import read_yaml
 from storage.models import Role
 
 _FIELDS = {"email", "name", "job_title", "team", "manager", "roles"}
@@ -44,7 +44,7 @@ def import_directory(*, session: Session, path: Path) -> int:
 
 
 def _read(path: Path) -> list[dict[str, Any]]:
-    records = yaml.safe_load(path.read_text(encoding="utf-8"))
+    records = read_yaml(path, what="The staff directory file")
     if not isinstance(records, list):
         raise ConfigurationError(f"{path} must be a list of people.")
     roles = {role.value for role in Role}

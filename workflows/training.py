@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ from bot.core import wording
 from bot.core.chat import Reply
 from bot.core.conversation import Conversation, Step, Turn
 from bot.core.profile import Profile
+from bot.core.waiting import WaitingItem
 from storage import training
 from storage.training import TrainingState, TrainingStatus
 
@@ -37,6 +39,31 @@ class TrainingCheck:
 
     def resume(self, turn: Turn, state: dict[str, Any]) -> Step:
         return self.start(turn)
+
+
+# "when is my IG training due", "have I done my data protection training?", "is my training overdue":
+# the person's own status, not the general entry about training.
+_MY_TRAINING = re.compile(
+    r"\b(?:my|i|i've|ive|me)\b.*\btraining\b|\btraining\b.*\b(?:my|i|me)\b", re.IGNORECASE)
+_ABOUT_STATUS = re.compile(
+    r"\b(?:due|expire[sd]?|expiry|up to date|status|overdue|renew|lapsed?|last|completed?|done|did|when|run out)\b",
+    re.IGNORECASE)
+
+
+class MyTrainingQuestion:
+    """A typed question about one's own training, in any words, answered with the status."""
+
+    def __init__(self, check: TrainingCheck) -> None:
+        self.check = check
+
+    def matches(self, text: str) -> bool:
+        return len(text) < 120 and bool(_MY_TRAINING.search(text)) and bool(_ABOUT_STATUS.search(text))
+
+    def __call__(self, turn: Turn) -> Step:
+        return self.check.start(turn)
+
+    def resume(self, turn: Turn, state: dict[str, Any]) -> Step:
+        return self.check.start(turn)
 
 
 def status_reply(status: TrainingStatus, *, profile: Profile, today: dt.date) -> Reply:
@@ -70,5 +97,24 @@ def _days(count: int) -> str:
     return "tomorrow" if count == 1 else f"in {count} days"
 
 
+def waiting_items(turn: Turn) -> list[WaitingItem]:
+    """The person's training status for their summary, and the course to do when it is overdue or never done."""
+    person = turn.person
+    if person is None or person.id is None:
+        return []
+    course = turn.profile.training
+    current = training.status(session=turn.session, staff_id=person.id, course=course.name,
+                              validity_months=course.validity_months, today=turn.today,
+                              due_soon_days=course.due_soon_days)
+    items = [WaitingItem(f"*{wording.TRAINING_TITLE}*\n" + describe(current, profile=turn.profile, today=turn.today),
+                         waiting=False)]
+    if current.needs_action:
+        items.append(WaitingItem(wording.HOME_TRAINING_DUE.format(course=current.course)))
+    return items
+
+
 def install(conversation: Conversation) -> None:
-    conversation.add_workflow(TrainingCheck())
+    check = TrainingCheck()
+    conversation.add_workflow(check)
+    conversation.add_command("my-training", MyTrainingQuestion(check))
+    conversation.add_waiting(waiting_items)

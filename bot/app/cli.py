@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import traceback
 import importlib
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from bot.core.errors import ConfigurationError
+from bot.core.errors import ConfigurationError, error_reference
 
 # Modules that add their own sub-commands through `register(subparsers)`.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -41,8 +45,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigurationError as error:
         print(f"igbot: {error}", file=sys.stderr)
         return 2
+    except OSError as error:  # a path that is missing, not writable, or a folder where a file should be
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"igbot: {where}{error.strerror or error}.", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # the one place a command's unexpected failure becomes a sentence, not a traceback
+        reference = _keep_traceback(error)
+        print(f"igbot: this command failed unexpectedly (reference {reference}); the details are in "
+              f"{_log_path()} for whoever looks after igbot.", file=sys.stderr)
+        return 1
+
+
+def _log_path() -> Path:
+    return Path(os.environ.get("IGBOT_HOME") or ".igbot") / "igbot.log"
+
+
+def _keep_traceback(error: Exception) -> str:
+    """Append the traceback to igbot's log file (never to the terminal); the reference ties the two together."""
+    reference = error_reference()
+    with contextlib.suppress(OSError):
+        _log_path().parent.mkdir(parents=True, exist_ok=True)
+        with _log_path().open("a", encoding="utf-8") as log:
+            log.write(f"{reference} ")
+            traceback.print_exception(error, file=log)
+    return reference
 
 
 if __name__ == "__main__":

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from bot.app.assembly import build_assistant
-from bot.terminal.console import ConsoleChat, run
+from bot.core.chat import Reply
+from bot.terminal.console import ConsoleChat, render, run
+from bot.core import inbox, wording
 from bot.core.clock import Clock
+from bot.core.database import DEMO_DIRECTORY
+from bot.core.reach import ig_team_unreachable
 from bot.core.errors import ConfigurationError
 from bot.core.profile import load_profile, review_warnings
 from bot.core.settings import configure_logging, load_settings
@@ -18,6 +23,10 @@ from storage.engine import check_connection, create_database_engine, session_sco
 from storage.seed import import_directory
 
 DEFAULT_PERSON = "sam.okafor@example.org"
+EMPTY_DIRECTORY = (
+    "No one is in the staff directory yet: load your staff with `igbot directory import staff.yaml`, "
+    "or the invented demo staff with `igbot directory import {demo}`."
+)
 
 
 def register(subparsers: Any) -> None:
@@ -41,6 +50,10 @@ def register(subparsers: Any) -> None:
     load.add_argument("path", type=Path)
     load.set_defaults(handler=_directory_import)
 
+    inbox = subparsers.add_parser("inbox", help="everything waiting for the IG team")
+    inbox.add_argument("--json", action="store_true", help="one JSON object a line")
+    inbox.set_defaults(handler=_inbox)
+
 
 def _chat(arguments: argparse.Namespace) -> int:
     settings = load_settings()
@@ -48,10 +61,16 @@ def _chat(arguments: argparse.Namespace) -> int:
     assistant = build_assistant(settings)
     email = arguments.person or DEFAULT_PERSON
     with session_scope(assistant.engine) as session:
+        if directory.count(session=session) == 0:
+            raise ConfigurationError(EMPTY_DIRECTORY.format(demo=DEMO_DIRECTORY))
         person = directory.get_by_email(session=session, email=email)
         if person is None or person.id is None:
-            raise ConfigurationError(f"No one with the email {email} is in the staff directory.")
+            raise ConfigurationError(f"No one with the email {email} is in the staff directory: "
+                                     "choose someone who is with --as EMAIL.")
         staff_id = person.id
+    unreachable = ig_team_unreachable(settings, assistant.engine)
+    if unreachable:
+        print(f"igbot: {unreachable}", file=sys.stderr)
     interactive = sys.stdin.isatty()
     chat = ConsoleChat(conversation=assistant.conversation, staff_id=staff_id, styled=sys.stdout.isatty())
     run(chat, sys.stdin, interactive=interactive)
@@ -71,8 +90,31 @@ def _profile_check(arguments: argparse.Namespace) -> int:
 def _db_upgrade(arguments: argparse.Namespace) -> int:
     engine = create_database_engine(load_settings().database_url)
     check_connection(engine)
+    pending = sorted(migrate.pending(engine))
     migrate.upgrade(engine)
-    print("The database schema is up to date.")
+    if pending:
+        print(f"Applied {len(pending)} migration(s): {', '.join(pending)}. The database schema is up to date.")
+    else:
+        print("Nothing to apply: the database schema was already up to date.")
+    return 0
+
+
+def _inbox(arguments: argparse.Namespace) -> int:
+    settings = load_settings()
+    assistant = build_assistant(settings)
+    conversation = assistant.conversation
+    zone = assistant.profile.working_hours.zone
+    with session_scope(assistant.engine) as session:
+        items = conversation.inbox(session, assistant.clock.now())
+    if arguments.json:
+        for item in items:
+            print(json.dumps({"kind": item.kind, "reference": item.reference, "raised_by": item.raised_by,
+                              "at": item.at.isoformat(), "state": item.state, "summary": item.summary}))
+    elif not items:
+        print(wording.INBOX_EMPTY)
+    else:
+        lines = "\n".join(f"- {inbox.line(item, zone)}" for item in items)
+        print(render(Reply(title=wording.INBOX_TITLE, text=lines), styled=sys.stdout.isatty()))
     return 0
 
 

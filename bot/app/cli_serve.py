@@ -20,6 +20,7 @@ from aiohttp import web
 from bot.core.assistant import Assistant
 from bot.app.assembly import build_assistant
 from bot.core.errors import ConfigurationError
+from bot.core.reach import ig_team_unreachable
 from bot.app.server import build_web_app, channel_messengers
 from bot.core.settings import Settings, configure_logging, load_settings
 
@@ -121,6 +122,9 @@ async def serve(assistant: Assistant, *, listener: socket.socket, socket_mode: b
     try:
         await web.SockSite(runner, listener).start()
         async with _socket_mode(assistant, enabled=socket_mode), _background_jobs(assistant, app):
+            unreachable = await asyncio.to_thread(ig_team_unreachable, assistant.settings, assistant.engine)
+            if unreachable:
+                log.warning("ig team unreachable: %s", unreachable)
             if when_ready is not None:
                 when_ready()
             host, port = listener.getsockname()[:2]

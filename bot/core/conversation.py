@@ -11,10 +11,8 @@ import asyncio
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine
 from sqlmodel import Session
@@ -22,133 +20,41 @@ from sqlmodel import Session
 from bot.core import wording
 from bot.core.chat import Channel, Choice, IncomingMessage, Reply
 from bot.core.clock import Clock
-from bot.core.schedule import Schedule
-from bot.core.working_time import WorkingCalendar
 from bot.core.errors import CommandError, log_unexpected
 from bot.core.profile import Profile
-from storage import conversations, directory, messages
-from storage.engine import DatabaseBusy, UnitOfWork, unit_of_work
+from bot.core.schedule import Schedule
+from bot.core.turn import (
+    ActionHandler,
+    Command,
+    QuestionAnswerer,
+    Step,
+    Turn,
+    TypedCommand,
+    Workflow,
+    label_of,
+    start_action,
+)
+from bot.core import places, waiting
+from bot.core.inbox import InboxItem, InboxSource
+from bot.core.waiting import WaitingItem, WaitingSource
+from bot.core.working_time import WorkingCalendar
+from storage import conversations, messages
+from storage.engine import DatabaseBusy, unit_of_work
 from storage.models import Role, StaffMember
 
 log = logging.getLogger(__name__)
 
 # What a workflow is sent when someone starts it again while it is in progress: show where we are.
 CARRY_ON = "continue"
-_CANCEL_WORDS = frozenset({"cancel", "stop", "quit", "exit", "abandon"})
+_CANCEL_WORDS = frozenset({"cancel", "stop", "quit", "exit", "abandon", "pause", "later"})
+_DISCARD_WORDS = frozenset({"discard", "discard it", "discard draft", "discard my draft", "delete draft",
+                            "delete my draft", "throw it away"})
+_CONTINUE_WORDS = frozenset({CARRY_ON, "carry on", "resume", "go back", "continue my report", "pick up where i left off"})
+# A message that only makes sense as a pick from choices on offer: a bare number, or yes/no.
+_BARE_CHOICE = re.compile(r"^(?:\d{1,2}|yes|no|y|n|ok|okay)$")
 _HELP_WORDS = frozenset({"help", "?", "menu", "what can you do", "what can you do?", "hi", "hello", "hey"})
-
-
-class Turn:
-    """Everything a handler needs for one message: the unit of work, who is speaking, what they said and when.
-
-    The person's directory entry and the ORM session are loaded only when a handler asks:
-    most messages are questions, which need neither. `now` is read from the clock once, so
-    everything a turn records carries the same time.
-    """
-
-    def __init__(self, *, unit: UnitOfWork, message: IncomingMessage, profile: Profile, now: dt.datetime) -> None:
-        self.unit = unit
-        self.message = message
-        self.profile = profile
-        self.now = now
-
-    @property
-    def today(self) -> dt.date:
-        """Today where the organisation is."""
-        return self.now.astimezone(self.profile.working_hours.zone).date()
-
-    @property
-    def session(self) -> Session:
-        return self.unit.session
-
-    @property
-    def connection(self) -> Connection:
-        """The same transaction as `session`, for the Core statements run on every message."""
-        return self.unit.connection
-
-    @cached_property
-    def person(self) -> StaffMember | None:
-        staff_id = self.message.staff_id
-        return directory.get(session=self.session, staff_id=staff_id) if staff_id is not None else None
-
-    @property
-    def text(self) -> str:
-        return self.message.text.strip()
-
-    def with_message(self, message: IncomingMessage) -> Turn:
-        """The same turn, as if the person had said `message`."""
-        return Turn(unit=self.unit, message=message, profile=self.profile, now=self.now)
-
-    def require_person(self) -> StaffMember:
-        if self.person is None:
-            raise CommandError(wording.NOT_IN_DIRECTORY.format(**self.profile.placeholders()))
-        return self.person
-
-    def require_role(self, *roles: Role) -> StaffMember:
-        person = self.require_person()
-        if not person.has_role(*roles):
-            names = " or ".join(role.value.replace("_", " ") for role in roles)
-            raise CommandError(wording.NOT_ALLOWED.format(roles=names))
-        return person
-
-
-@dataclass
-class Step:
-    """What a workflow did with a turn: its replies, and its state to keep (None when it has finished).
-
-    `understood` is False when the person typed something that is not an answer to the
-    step; if it reads like a question, the knowledge base answers it instead.
-    """
-
-    replies: list[Reply]
-    state: dict[str, Any] | None = None
-    understood: bool = True
-
-
-class Workflow(Protocol):
-    """A multi-step conversation whose progress lives in the database between turns."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def triggers(self) -> tuple[str, ...]:
-        """Typed commands (lower case) that start it."""
-        ...
-
-    @property
-    def help_line(self) -> str:
-        """"*Label*: what it does", for the help reply."""
-        ...
-
-    def start(self, turn: Turn) -> Step: ...
-
-    def resume(self, turn: Turn, state: dict[str, Any]) -> Step: ...
-
-
-class QuestionAnswerer(Protocol):
-    def answer(self, turn: Turn) -> list[Reply]: ...
-
-
-ActionHandler = Callable[[Turn, str], list[Reply]]
-
-
-class TypedCommand(Protocol):
-    """A command typed in words ("triage IG-2026-0001"), tried before the knowledge base."""
-
-    def matches(self, text: str) -> bool: ...
-
-    def __call__(self, turn: Turn) -> list[Reply]: ...
-
-
-def label_of(workflow: Workflow) -> str:
-    """The workflow's name for people: the bold part of its help line."""
-    return workflow.help_line.split(":")[0].strip("*_ ")
-
-
-def start_action(workflow: str) -> str:
-    """The button value that starts a workflow from anywhere."""
-    return f"start:{workflow}"
+_HOME_WORDS = frozenset({"home", "summary", "my summary", "what's waiting", "whats waiting", "what is waiting",
+                         "what's waiting for me", "what is waiting for me", "anything for me"})
 
 
 @dataclass
@@ -160,7 +66,9 @@ class Conversation:
     clock: Clock = field(default_factory=Clock)
     workflows: dict[str, Workflow] = field(default_factory=dict)
     actions: dict[str, ActionHandler] = field(default_factory=dict)
-    commands: dict[str, TypedCommand] = field(default_factory=dict)
+    commands: dict[str, Command] = field(default_factory=dict)
+    waiting_sources: list[WaitingSource] = field(default_factory=list)
+    inbox_sources: list[InboxSource] = field(default_factory=list)
     calendar: WorkingCalendar = field(init=False)
     schedule: Schedule = field(init=False)
 
@@ -175,9 +83,29 @@ class Conversation:
         """Buttons whose value starts with `prefix:` go to `handler` with the rest of the value."""
         self.actions[prefix] = handler
 
-    def add_command(self, name: str, command: TypedCommand) -> None:
-        """Typed commands are tried in the order added; adding one under a name already used replaces it."""
-        self.commands[name] = command
+    def add_command(self, name: str, command: TypedCommand, *, roles: frozenset[Role] = frozenset(), who: str = "",
+                    help_line: str = "") -> None:
+        """Typed commands are tried in the order added; adding one under a name already used replaces it.
+
+        With `roles`, only people holding one of them may use it (`who` names them for the refusal),
+        and `help` lists it only to them.
+        """
+        if roles and not who:
+            raise ValueError(f"command {name!r}: say who may use it, as people would put it")
+        self.commands[name] = Command(name=name, handler=command, roles=roles, who=who, help_line=help_line)
+
+    def add_waiting(self, source: WaitingSource) -> None:
+        """Add a feature's items to the "what's waiting for me" summary, after those added before."""
+        self.waiting_sources.append(source)
+
+    def add_inbox(self, source: InboxSource) -> None:
+        """Add a feature's items to the IG team's inbox."""
+        self.inbox_sources.append(source)
+
+    def inbox(self, session: Session, now: dt.datetime) -> list[InboxItem]:
+        """Everything waiting for the IG team, oldest first."""
+        items = [item for source in self.inbox_sources for item in source(session, self.profile, now)]
+        return sorted(items, key=lambda item: item.at)
 
     async def handle(self, message: IncomingMessage) -> list[Reply]:
         """Handle a message without ever making the event loop wait for the database.
@@ -243,9 +171,16 @@ class Conversation:
         lowered = normalise_command(turn.text)
         if lowered in _CANCEL_WORDS:
             return self._cancel(turn)
-        active = self._active_state(turn)
-        if active is not None and (lowered not in _HELP_WORDS or turn.message.form):
-            workflow, data = active
+        if lowered in _DISCARD_WORDS:
+            return self._ask_discard(turn)
+        saved = self._saved(turn)
+        active = saved if saved is not None and not saved.paused else None
+        if active is not None and isinstance(active.resumable, Command) and self._starts_something(turn, lowered):
+            active = None  # a command's short exchange gives way to anything the person starts instead
+        if saved is not None and saved.paused and lowered in _CONTINUE_WORDS:
+            return self._carry_on(turn, saved)
+        if active is not None and (lowered not in _HELP_WORDS | _HOME_WORDS or turn.message.form):
+            workflow, data = active.resumable, active.data
             step = workflow.resume(turn, data)
             if not step.understood and _reads_like_a_question(turn.text):
                 note = wording.STILL_IN_WORKFLOW.format(workflow=label_of(workflow))
@@ -253,13 +188,21 @@ class Conversation:
             return self._apply(turn, workflow, step)
         if lowered in _HELP_WORDS:
             return [self.help(turn)]
+        if lowered in _HOME_WORDS:
+            return [self.what_is_waiting(turn)]
         for workflow in self.workflows.values():
             if lowered in workflow.triggers:
                 return self._start(turn, workflow)
         for command in self.commands.values():
             if command.matches(turn.text):
-                return command(turn)
+                return self._run_command(turn, command)
+        if _BARE_CHOICE.match(lowered):
+            return [self._nothing_to_choose(saved)]
         return self.answerer.answer(turn)
+
+    def _starts_something(self, turn: Turn, lowered: str) -> bool:
+        return (any(lowered in workflow.triggers for workflow in self.workflows.values())
+                or any(command.matches(turn.text) for command in self.commands.values()))
 
     def _on_action(self, turn: Turn, action: str) -> list[Reply]:
         prefix, _, rest = action.partition(":")
@@ -272,26 +215,52 @@ class Conversation:
             return [self.help(turn)]
         if prefix == "cancel":
             return self._cancel(turn)
+        if prefix == "discard":
+            return self._discard(turn) if rest == "confirm" else self._ask_discard(turn)
+        if prefix == "keep":
+            return [Reply(text=wording.KEPT)]
+        if prefix == "replace" and rest in self.workflows:
+            conversations.clear(connection=turn.connection, staff_id=_id(turn.require_person()))
+            return self._start(turn, self.workflows[rest])
+        if prefix == "say":  # a button that does what typing its text would: "say:answer Q-12"
+            return self._route(turn.with_message(replace(turn.message, text=rest, action=None)))
         handler = self.actions.get(prefix)
         if handler is not None:
             return handler(turn, rest)
-        active = self._active_state(turn)
-        if active is not None and prefix == active[0].name:
-            workflow, data = active
-            return self._apply(turn, workflow, workflow.resume(turn, data))
+        saved = self._saved(turn)
+        if saved is not None and prefix == saved.resumable.name:  # a button of what they were doing: take it up again
+            return self._apply(turn, saved.resumable, saved.resumable.resume(turn, saved.data))
         return [Reply(text=wording.STALE_BUTTON)]
 
+    def _run_command(self, turn: Turn, command: Command) -> list[Reply]:
+        if not command.allows(turn.person):
+            raise CommandError(wording.NOT_ALLOWED.format(roles=command.who))
+        step = command.start(turn)
+        if step.state is None:
+            return step.replies
+        saved = self._saved(turn)
+        if saved is not None and saved.resumable.name in self.workflows:
+            raise CommandError(wording.FINISH_FIRST.format(label=label_of(saved.resumable)))
+        return self._apply(turn, command, step)
+
     def _start(self, turn: Turn, workflow: Workflow) -> list[Reply]:
-        """Start a workflow; one already in progress carries on where it was rather than being lost."""
+        """Start a workflow. One already in progress (or set aside) carries on where it was; another unfinished
+        workflow is never thrown away without asking."""
         person = turn.require_person()
-        active = self._active_state(turn)
-        if active is not None and active[0].name == workflow.name:
-            carry_on = replace(turn.message, text=CARRY_ON, action=None, form=None)
-            return self._apply(turn, workflow, workflow.resume(turn.with_message(carry_on), active[1]))
+        saved = self._saved(turn)
+        if saved is not None and saved.resumable.name == workflow.name:
+            return self._carry_on(turn, saved)
+        if saved is not None and saved.resumable.name in self.workflows:
+            return [places.replace_or_carry_on(saved.resumable, workflow)]
         conversations.clear(connection=turn.connection, staff_id=_id(person))
         return self._apply(turn, workflow, workflow.start(turn))
 
-    def _apply(self, turn: Turn, workflow: Workflow, step: Step) -> list[Reply]:
+    def _carry_on(self, turn: Turn, saved: places.Saved) -> list[Reply]:
+        carry_on = replace(turn.message, text=CARRY_ON, action=None, form=None)
+        resumed = saved.resumable
+        return self._apply(turn, resumed, resumed.resume(turn.with_message(carry_on), saved.data))
+
+    def _apply(self, turn: Turn, workflow: Workflow | Command, step: Step) -> list[Reply]:
         staff_id = _id(turn.require_person())
         connection = turn.connection
         if step.state is None:
@@ -301,37 +270,91 @@ class Conversation:
                                now=turn.now)
         return step.replies
 
-    def _active_state(self, turn: Turn) -> tuple[Workflow, dict[str, Any]] | None:
+    def _resumable(self, name: str) -> Workflow | Command | None:
+        return self.workflows.get(name) or self.commands.get(name)
+
+    def _saved(self, turn: Turn) -> places.Saved | None:
+        """What the person is doing, or set aside, if anything."""
         staff_id = turn.message.staff_id
         if staff_id is None:
             return None
         state = conversations.get(connection=turn.connection, staff_id=staff_id)
         if state is None:
             return None
-        workflow = self.workflows.get(state.workflow)
-        if workflow is None:
+        resumable = self._resumable(state.workflow)
+        if resumable is None:
             log.warning("dropping state of unknown workflow=%s staff_id=%s", state.workflow, staff_id)
             conversations.clear(connection=turn.connection, staff_id=staff_id)
             return None
-        return workflow, state.data
+        return places.Saved(resumable, state.data, state.paused)
 
     def _cancel(self, turn: Turn) -> list[Reply]:
-        staff_id = turn.message.staff_id
-        if staff_id is None or conversations.get(connection=turn.connection, staff_id=staff_id) is None:
+        """Set a workflow aside, keeping its answers; a command's short exchange simply stops."""
+        saved = self._saved(turn)
+        if saved is None:
             return [Reply(text=wording.NOTHING_TO_CANCEL)]
-        conversations.clear(connection=turn.connection, staff_id=staff_id)
-        return [Reply(text=wording.CANCELLED)]
+        staff_id = _id(turn.require_person())
+        if saved.resumable.name not in self.workflows:
+            conversations.clear(connection=turn.connection, staff_id=staff_id)
+            return [Reply(text=wording.CANCELLED)]
+        conversations.set_paused(connection=turn.connection, staff_id=staff_id, paused=True)
+        return [places.set_aside(saved.resumable)]
+
+    def _ask_discard(self, turn: Turn) -> list[Reply]:
+        saved = self._saved(turn)
+        return [places.confirm_discard(saved.resumable) if saved else Reply(text=wording.NOTHING_TO_DISCARD)]
+
+    def _discard(self, turn: Turn) -> list[Reply]:
+        if self._saved(turn) is None:
+            return [Reply(text=wording.NOTHING_TO_DISCARD)]
+        conversations.clear(connection=turn.connection, staff_id=_id(turn.require_person()))
+        return [Reply(text=wording.DISCARDED)]
+
+    def _nothing_to_choose(self, saved: places.Saved | None) -> Reply:
+        """A bare number or yes with nothing on offer is not a question: say what igbot can do instead."""
+        if saved is not None and saved.paused:
+            return places.set_aside(saved.resumable, reminder=True)
+        return Reply(text=wording.NOTHING_TO_CHOOSE, choices=(Choice("Help", "help:"),))
+
+    def what_is_waiting(self, turn: Turn) -> Reply:
+        """The person's summary: anything they left unfinished, then each feature's items."""
+        person = turn.require_person()
+        items: list[WaitingItem] = []
+        saved = self._saved(turn)
+        if saved is not None:
+            items.append(WaitingItem(wording.HOME_UNFINISHED.format(label=label_of(saved.resumable)),
+                                     choices=places.carry_on_or_discard(saved.resumable)))
+        for source in self.waiting_sources:
+            items += source(turn)
+        return waiting.summary(items, name=person.name)
+
+    def summary_for(self, *, channel: Channel, staff_id: int | None) -> Reply | None:
+        """The summary outside any message (Slack's App Home), in a unit of work of its own: call it in a thread.
+
+        None for someone not in the directory.
+        """
+        message = IncomingMessage(channel=channel, staff_id=staff_id)
+        with unit_of_work(self.engine) as unit:
+            turn = Turn(unit=unit, message=message, profile=self.profile, now=self.clock.now())
+            return self.what_is_waiting(turn) if turn.person is not None else None
 
     def help(self, turn: Turn) -> Reply:
+        """What this person may use: every workflow, and the typed commands their roles allow."""
         values = self.profile.placeholders()
         lines = [wording.HELP_INTRO]
         lines += [f"- {workflow.help_line}" for workflow in self.workflows.values()]
+        lines += [f"- {command.help_line}" for command in self.commands.values()
+                  if command.help_line and command.allows(turn.person)]
         lines.append(wording.HELP_FOOTER.format(**values))
         choices = tuple(
             Choice(label=label_of(workflow), action=start_action(workflow.name))
             for workflow in self.workflows.values()
         )
         greeting = wording.GREETING.format(name=turn.person.name if turn.person else "there", **values)
+        saved = self._saved(turn)
+        if saved is not None:  # welcome back to what they left, before anything else
+            greeting += "\n\n" + wording.IN_PROGRESS.format(label=label_of(saved.resumable))
+            choices = (*places.carry_on_or_discard(saved.resumable), *choices)
         return Reply(title="igbot", text=greeting + "\n\n" + "\n".join(lines), choices=choices)
 
     @staticmethod
@@ -355,4 +378,5 @@ def _id(person: StaffMember) -> int:
     return person.id
 
 
-__all__ = ["Channel", "Conversation", "Step", "Turn", "Workflow", "start_action"]
+__all__ = ["ActionHandler", "Channel", "Command", "Conversation", "QuestionAnswerer", "Step", "Turn", "TypedCommand",
+           "Workflow", "label_of", "start_action"]

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.core.errors import ConfigurationError
+from storage.files import read_yaml
 
 Score = Annotated[int, Field(ge=1, le=5)]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -55,6 +55,9 @@ class Organisation(_Strict):
     data_protection_email: str
     website: str | None = None
     incident_system: str = "the incident reporting system"
+    # Whether staff must still log an incident in the organisation's own system after reporting it to igbot.
+    # When false, igbot's report is the way to report, and every answer says so.
+    log_in_incident_system_too: bool = True
 
     _check_email = field_validator("data_protection_email")(_email)
 
@@ -89,6 +92,9 @@ class Policy(_Strict):
     issued: dt.date | None = None
     next_review: dt.date | None = None
     link: str | None = None
+    # Points where the policy and current law or guidance disagree, for the DPO to settle at
+    # the next review; the knowledge base says what the policy says and what the law requires.
+    points_for_dpo: list[str] = []
 
     @field_validator("version", mode="before")
     @classmethod
@@ -98,6 +104,7 @@ class Policy(_Strict):
 
 class Training(_Strict):
     name: str = Field(min_length=1)
+    platform: str = Field(default="our learning platform", min_length=1)
     validity_months: int = Field(ge=1, le=60)
     target_percent: int = Field(ge=1, le=100)
     # Training is "due soon" this many days before it runs out, and people are nudged from then.
@@ -241,6 +248,13 @@ class Profile(_Strict):
         """The organisation's own closure days, with those still listed under the deprecated `bank_holidays`."""
         return frozenset(self.working_hours.closure_days) | frozenset(self.bank_holidays)
 
+    @property
+    def where_to_report(self) -> str:
+        """Where staff log an incident, said the same way in every answer and after every report."""
+        if self.organisation.log_in_incident_system_too:
+            return self.organisation.incident_system
+        return "igbot (type *report an incident*)"
+
     def deprecations(self) -> list[str]:
         """Fields still accepted but no longer needed, each with what to do instead."""
         return [BANK_HOLIDAYS_DEPRECATED] if self.bank_holidays else []
@@ -256,7 +270,7 @@ class Profile(_Strict):
             "org_name": self.organisation.name,
             "dp_email": self.organisation.data_protection_email,
             "ico_registration": self.organisation.ico_registration,
-            "incident_system": self.organisation.incident_system,
+            "incident_system": self.where_to_report,
             "dpo_name": roles.dpo.name,
             "caldicott_name": roles.caldicott_guardian.name,
             "deputy_caldicott_name": deputy.name if deputy else roles.caldicott_guardian.name,
@@ -264,6 +278,7 @@ class Profile(_Strict):
             "ig_officer_name": roles.ig_officer.name,
             "ig_officer_email": roles.ig_officer.email,
             "training_name": self.training.name,
+            "training_platform": self.training.platform,
             "training_target_percent": str(self.training.target_percent),
             "training_validity_months": str(self.training.validity_months),
             "record_write_up_hours": str(self.records.write_up_hours),
@@ -272,12 +287,7 @@ class Profile(_Strict):
 
 def load_profile(path: Path) -> Profile:
     """Read and validate a profile; every mistake is named with its field."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigurationError(f"The organisation profile {path} cannot be read: {error.strerror}.") from None
-    except yaml.YAMLError as error:
-        raise ConfigurationError(f"The organisation profile {path} is not valid YAML: {error}") from None
+    raw = read_yaml(path, what="The organisation profile")
     if not isinstance(raw, dict):
         raise ConfigurationError(f"The organisation profile {path} must be a mapping of sections.")
     try:

@@ -75,6 +75,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     log_level = (env.get("LOG_LEVEL") or "INFO").upper()
     if log_level not in _LOG_LEVELS:
         raise ConfigurationError(f"LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)} (it is {log_level!r}).")
+    _check_slack(env)
     return Settings(
         home=home,
         database_url=_normalise_postgres_url(database_url),
@@ -94,6 +95,22 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         teams_token_url=env.get("TEAMS_TOKEN_URL") or None,
         teams_ig_channel=env.get("TEAMS_IG_CHANNEL") or None,
     )
+
+
+def _check_slack(env: Mapping[str, str]) -> None:
+    """Slack is on with all it needs or off: half a configuration stops start-up instead of silently doing nothing."""
+    token, secret, app_token = (env.get(name) for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"))
+    if token and not (secret or app_token):
+        raise ConfigurationError(
+            "SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: set it from the Slack app's Basic Information "
+            "page (or SLACK_APP_TOKEN for Socket Mode), or unset SLACK_BOT_TOKEN to leave Slack off."
+        )
+    if (secret or app_token) and not token:
+        given = "SLACK_SIGNING_SECRET" if secret else "SLACK_APP_TOKEN"
+        raise ConfigurationError(
+            f"{given} is set but SLACK_BOT_TOKEN is not: set it to the app's Bot User OAuth Token (xoxb-...), "
+            f"or unset {given} to leave Slack off."
+        )
 
 
 def configure_logging(settings: Settings, *, to_file: bool = False) -> None:

@@ -14,13 +14,35 @@ GREETING = (
 HELP_INTRO = "Here's what I can help with. Ask me anything about Information Governance in your own words, or:"
 
 HELP_FOOTER = (
-    "Type *cancel* at any point to stop what we're doing. "
+    "Type *home* to see what's waiting for you, and *cancel* at any point to stop what we're doing. "
     "For anything I can't help with, email {dp_email}."
 )
 
 CONSOLE_LEAVING = "(Ctrl-D or Ctrl-C leaves this chat. Anything in progress is kept for next time.)"
 
 CANCELLED = "OK, I've stopped that. Nothing more will be sent. Ask me anything, or type *help*."
+
+SET_ASIDE = (
+    "I've set *{label}* aside with your answers so far. Ask me anything meanwhile; type *continue* to carry on, "
+    "or *discard* to delete it."
+)
+SET_ASIDE_REMINDER = "There's nothing to choose from just now. Your *{label}* is set aside: type *continue* to go back to it."
+IN_PROGRESS = "You have *{label}* in progress: carry on where you left off, or discard it."
+CONFIRM_DISCARD = "Delete your unfinished *{label}* and everything you've answered in it? This can't be undone."
+DISCARD = "Discard"
+DISCARD_YES = "Yes, delete it"
+DISCARD_NO = "Keep it"
+DISCARDED = "Deleted. Ask me anything, or type *help*."
+KEPT = "Kept. Type *continue* whenever you're ready to carry on."
+NOTHING_TO_DISCARD = "There's nothing unfinished to discard. Ask me anything, or type *help*."
+REPLACE_UNFINISHED = "You have an unfinished *{label}*. Carry on with it, or delete it and start *{new}*?"
+CARRY_ON_WITH = "Carry on with {label}"
+DISCARD_AND_START = "Delete it and start {new}"
+FINISH_FIRST = "You have an unfinished *{label}*: finish or discard it first, then try again."
+FINISH_SOMETHING_FIRST = "You have something unfinished: finish or discard it first (type *home* to see it), then try again."
+NOTHING_TO_CHOOSE = (
+    "There's nothing to choose from just now. Ask me a question in your own words, or type *help* to see what I can do."
+)
 
 NOTHING_TO_CANCEL = "There's nothing in progress to cancel. Ask me anything, or type *help*."
 
@@ -31,7 +53,9 @@ NOT_IN_DIRECTORY = (
 
 STALE_BUTTON = "That button belongs to something that has already finished. Type *help* to start again."
 
-NOT_ALLOWED = "Only {roles} can do that. If you think you should be able to, ask the IG team."
+NOT_ALLOWED = "Only {roles} can do that. If you think you should be able to, ask the IG officer to give you the role."
+# The IG roles (IG officer, DPO, Caldicott Guardian, SIRO), named the way people say it.
+IG_TEAM = "the IG team"
 
 NOT_UNDERSTOOD_CHOICE = "Please pick one of the options ({choices}), or type *cancel* to stop."
 
@@ -74,11 +98,13 @@ FORM_COULD_NOT_OPEN = (
 
 SLACK_HOME_INTRO = "Ask me about keeping information safe in a direct message, or use `/ig` anywhere."
 
-SLACK_HOME_NOTHING_WAITING = "Nothing is waiting for you."
-
-SLACK_HOME_UNFINISHED = "You have something unfinished: *{label}*. Carry on in our direct messages, or cancel it."
-
-SLACK_HOME_TRAINING_DUE = "Complete your *{course}* training."
+HOME_TITLE = "What's waiting for you"
+HOME_GREETING = "Hello {name}."
+HOME_WAITING_TITLE = "Waiting for you"
+HOME_NOTHING_WAITING = "Nothing is waiting for you."
+HOME_UNFINISHED = "You have something unfinished: *{label}*. Carry on where you left off, or cancel it."
+HOME_CARRY_ON = "Carry on"
+HOME_TRAINING_DUE = "Complete your *{course}* training."
 
 SLACK_CHOSEN = "You chose *{label}*."
 
@@ -102,15 +128,43 @@ FEEDBACK_SORRY = (
 )
 
 REFERRED = (
-    "I've passed your question to the IG team (reference Q-{reference}). "
-    "They'll get back to you; if it's urgent, email {dp_email}."
+    "Saved for the IG team as Q-{reference}: they will see it in their inbox and answer you here. "
+    "If it's urgent, email {dp_email}."
+)
+
+ASK_ANSWER = "What is your answer to {reference}? Write it as you would to the person who asked: I'll send it to them."
+ASK_ENTRY = "Which knowledge base entry now answers {reference}? Give its id, such as `public-wifi`."
+ANSWER_SENT = "Sent to the person who asked {reference}. It has left your inbox."
+QUESTION_COVERED = "{reference} is now covered by *{title}*: it has left your inbox, and the same question no longer shows as a gap."
+QUESTION_DISMISSED = "{reference} is dismissed and has left your inbox."
+QUESTION_WAITING = "waiting for an answer"
+NO_SUCH_QUESTION = "There is no question {reference} passed to the IG team. Type *inbox* to see the ones waiting."
+QUESTION_CLOSED = "{reference} is no longer waiting: it was {resolution}."
+NO_SUCH_ENTRY = "There is no entry `{entry}` in the knowledge base. `igbot kb check` lists every entry's id."
+ASKER_UNREACHABLE = (
+    "{reference} was asked by someone not in the staff directory, so igbot cannot reach them. "
+    "Answer them another way, then type *dismiss {reference}*."
+)
+ANSWER_TITLE = "An answer from the IG team"
+ANSWER_TEXT = "You asked:\n> {question}\n\n{answer}"
+ANSWER_NOTE = "This answer was written by the IG team, not taken from igbot's knowledge base."
+
+INBOX_TITLE = "The IG team's inbox"
+INBOX_INTRO = "{count} item(s) waiting for the IG team, oldest first:"
+INBOX_EMPTY = "Nothing is waiting for the IG team."
+INBOX_MORE = "…and {count} more: run `igbot inbox` to see them all."
+INBOX_NOT_IN_DIRECTORY = "someone not in the staff directory"
+INBOX_STAFF = "a member of staff"
+INBOX_HELP_LINE = (
+    "*Inbox* (the IG team): `inbox` lists everything waiting for you; `answer Q-12 <your answer>` sends the "
+    "asker your answer; `covered Q-12 by <entry id>` closes a question the knowledge base now answers."
 )
 
 YOU_ARE_WELCOME = "You're welcome. Ask me anything else, or type *help*."
 
 STILL_IN_WORKFLOW = "You're still in the middle of *{workflow}*: pick an option to carry on, or type *cancel* to stop."
 
-SLACK_HOME_TRIAGE = (
+HOME_TRIAGE = (
     "{count} reported incident(s) waiting for triage: {references}. "
     "Type *triage {first}* in our direct messages to start."
 )

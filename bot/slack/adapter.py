@@ -178,11 +178,8 @@ class SlackChannel:
     async def publish_home(self, caller: Caller) -> None:
         staff_id = await caller.staff_id()
         conversation = self.assistant.conversation
-        today = conversation.clock.today(conversation.profile.working_hours.zone)
-        summary = await asyncio.to_thread(home.summarise, engine=self.assistant.engine, conversation=conversation,
-                                          staff_id=staff_id, today=today)
-        await self.client.views_publish(user_id=caller.slack_user_id,
-                                        view=home.view(summary, conversation=conversation, today=today))
+        summary = await asyncio.to_thread(conversation.summary_for, channel=Channel.SLACK, staff_id=staff_id)
+        await self.client.views_publish(user_id=caller.slack_user_id, view=home.view(summary, conversation=conversation))
 
     async def _after_click(self, body: Body, caller: Caller, label: str) -> Destination:
         """Where the answer goes, after turning the pressed buttons into a note of what was chosen."""

@@ -49,7 +49,10 @@ def test_a_workflow_continues_across_messages_and_can_be_cancelled(conversation:
     sam = chat_as("sam.okafor@example.org")
     assert sam.text("count down") == "3"
     assert sam.text("next") == "2"
-    assert "stopped" in sam.text("cancel")
+    assert "set *Count down* aside" in sam.text("cancel")
+    assert "Nothing is waiting" not in sam.text("home")
+    assert "Delete your unfinished *Count down*" in sam.text("discard")
+    assert sam.text(action="discard:confirm").startswith("Deleted.")
     assert "nothing in progress" in sam.text("cancel")
 
 

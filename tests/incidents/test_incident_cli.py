@@ -112,3 +112,15 @@ def test_audit_verify_names_the_event_after_a_removed_one(engine: Engine, profil
     assert main(["audit", "verify"]) == 1
     error = capsys.readouterr().err
     assert f"event {ids[2]}" in error and "removed" in error
+
+
+def test_the_export_is_csv_by_default_and_has_the_notes_added_later(engine: Engine, profile: Profile, capsys) -> None:  # type: ignore[no-untyped-def]
+    reference = _report(engine, profile)
+    with session_scope(engine) as session:
+        sam = directory.get_by_email(session=session, email="sam.okafor@example.org")
+        incident = incidents.get_by_reference(session=session, reference=reference)
+        register.add_information(session=session, actor=sam, incident=incident, text="The practice confirmed deletion",
+                                 now=NOW + dt.timedelta(hours=2))
+    assert main(["incident", "export"]) == 0
+    [row] = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    assert row["notes"] == "2026-11-23T12:00:00+00:00: The practice confirmed deletion"

@@ -41,7 +41,7 @@ def test_an_out_of_scope_question_is_declined_plainly_and_kept_for_curation(chat
     assert "not confident" in reply.text and "data.protection@" in reply.text
     assert "Ask the IG team" in _labels(reply)
     referred = sam.say(action=reply.choices[-1].action)[0]
-    assert "passed your question to the IG team" in referred.text
+    assert "Saved for the IG team as Q-" in referred.text and "inbox" in referred.text
     with session_scope(engine) as session:
         gaps = curation.get_gaps(session=session)
         [notice] = outbox.get_all(session=session)
@@ -56,7 +56,7 @@ def test_an_out_of_scope_question_is_declined_plainly_and_kept_for_curation(chat
 def test_someone_elses_declined_question_cannot_be_passed_on(chat_as, engine: Engine) -> None:  # type: ignore[no-untyped-def]
     [declined] = chat_as("sam.okafor@example.org").say("how do I book annual leave for next month?")
     [reply] = chat_as("aisha.qureshi@example.org").say(action=declined.choices[-1].action)
-    assert "passed your question" not in reply.text
+    assert "Saved for the IG team" not in reply.text
     with session_scope(engine) as session:
         assert outbox.get_all(session=session) == [], "nothing reaches the IG team in Sam's name"
 

@@ -16,7 +16,9 @@ from knowledge.retrieval import KnowledgeIndex, render_answer
 
 EVAL_DIRECTORY = Path(__file__).resolve().parents[2] / "benchmarks" / "eval"
 # Measured in benchmarks/README.md; the targets are 0.90 hit@1 on the held-out split and 0.95
-# out-of-scope declined, and the held-out split meets both.
+# out-of-scope declined. The held-out split meets both (90.9%, 70 of 77), with no room to spare:
+# it was labelled at 166 entries, and some of its questions are now answered by one of the 30
+# frontline entries added since.
 HELD_OUT_HIT_FLOOR = 0.90
 DECLINED_FLOOR = 0.95
 

@@ -76,7 +76,7 @@ def run_igbot(tmp_path: Path, *arguments: str, **values: str) -> subprocess.Comp
 
 
 def test_socket_mode_without_an_app_token_is_one_sentence(tmp_path: Path) -> None:
-    result = run_igbot(tmp_path, "serve", "--socket-mode", SLACK_BOT_TOKEN="xoxb-1")
+    result = run_igbot(tmp_path, "serve", "--socket-mode", SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="secret")
     assert result.returncode == 2
     assert result.stderr.strip() == (
         "igbot: --socket-mode needs SLACK_APP_TOKEN, an app-level token starting with xapp-.")

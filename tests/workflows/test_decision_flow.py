@@ -13,6 +13,7 @@ def test_sharing_for_care_with_consent_says_yes_with_reasons_sources_and_a_recor
     assert replies[0].title == "Can I share this?"
     assert "What do you want to share" in replies[0].text
     sam.say(action=replies[0].choices[0].action)  # the person's own care
+    sam.say("1")  # they are alive
     sam.say("1")  # they agreed or would expect it
     [outcome] = sam.say("1")  # sent securely
     assert outcome.text.startswith("*Yes")
@@ -23,7 +24,7 @@ def test_sharing_for_care_with_consent_says_yes_with_reasons_sources_and_a_recor
         [decision] = decisions.get_all(session=session, staff_id=sam.staff_id)
         assert decision.reference == reference
         assert decision.tree_id == "can-i-share" and decision.tree_version >= 1
-        assert decision.answers == ["direct-care", "agreed-or-expected", "secure"]
+        assert decision.answers == ["direct-care", "alive", "agreed-or-expected", "secure"]
         assert decision.verdict.startswith("yes")
         assert conversations.get(connection=session.connection(), staff_id=sam.staff_id) is None, "the flow has finished"
         assert audit.verify(session=session) is None
@@ -43,7 +44,7 @@ def test_typed_labels_and_nonsense_answers(chat_as) -> None:  # type: ignore[no-
 def test_back_changes_the_last_answer_even_after_the_outcome(chat_as, engine: Engine) -> None:  # type: ignore[no-untyped-def]
     sam = chat_as("sam.okafor@example.org")
     sam.say("share")
-    first = sam.say("8")[0]  # the media
+    first = sam.say("10")[0]  # the media
     back = next(choice for choice in first.choices if choice.label == "Back")
     [question] = sam.say(action=back.action)
     assert "What do you want to share" in question.text
@@ -55,7 +56,7 @@ def test_back_changes_the_last_answer_even_after_the_outcome(chat_as, engine: En
 def test_a_copy_of_the_decision_lists_the_answers(chat_as) -> None:  # type: ignore[no-untyped-def]
     sam = chat_as("sam.okafor@example.org")
     sam.say("share")
-    outcome = sam.say("8")[0]
+    outcome = sam.say("10")[0]
     copy_button = next(choice for choice in outcome.choices if choice.label == "Send me a copy")
     [copy] = sam.say(action=copy_button.action)
     assert copy.title.startswith("Decision record DEC-")
@@ -65,7 +66,7 @@ def test_a_copy_of_the_decision_lists_the_answers(chat_as) -> None:  # type: ign
 def test_nobody_else_can_open_your_decision(chat_as) -> None:  # type: ignore[no-untyped-def]
     sam = chat_as("sam.okafor@example.org")
     sam.say("share")
-    outcome = sam.say("8")[0]
+    outcome = sam.say("10")[0]
     copy_button = next(choice for choice in outcome.choices if choice.label == "Send me a copy")
     other = chat_as("lily.pemberton@example.org")
     assert "can't find that decision" in other.text(action=copy_button.action)

@@ -106,3 +106,16 @@ def test_asking_about_training_answers_in_plain_words(clock: SettableClock, chat
 
 def test_someone_not_in_the_directory_is_told_whom_to_ask(chat_as) -> None:  # type: ignore[no-untyped-def]
     assert "can't find you" in chat_as(None).text("my training")
+
+
+@pytest.mark.parametrize("question", [
+    "when is my IG training due", "have I done my data protection training?", "is my training overdue",
+    "when does my Keeping Information Safe training run out?", "did i complete the IG training",
+])
+def test_questions_about_ones_own_training_get_ones_own_status(chat_as, question: str) -> None:  # type: ignore[no-untyped-def]
+    assert "no record of you completing" in chat_as("jude.carrow@example.org").text(question)
+
+
+def test_a_general_question_about_training_still_gets_the_policy_answer(chat_as) -> None:  # type: ignore[no-untyped-def]
+    assert "no record of you completing" not in chat_as("jude.carrow@example.org").text(
+        "what does the data security training cover?")

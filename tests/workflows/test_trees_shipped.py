@@ -18,13 +18,13 @@ V = Verdict
 PATHS: list[tuple[str, tuple[str, ...], str, Verdict]] = [
     # Can I share this?
     ("can-i-share", ("emergency",), "emergency-share", V.YES_WITH_CONDITIONS),
-    ("can-i-share", ("direct-care", "agreed-or-expected", "secure"), "dc-share", V.YES_WITH_CONDITIONS),
-    ("can-i-share", ("direct-care", "agreed-or-expected", "insecure"), "insecure-method-no", V.NO),
-    ("can-i-share", ("direct-care", "agreed-or-expected", "not-sure"), "secure-method-ask", V.ASK_IG_TEAM),
-    ("can-i-share", ("direct-care", "lacks-capacity"), "dc-best-interests", V.YES_WITH_CONDITIONS),
-    ("can-i-share", ("direct-care", "not-asked"), "dc-talk-first", V.INFO),
-    ("can-i-share", ("direct-care", "objected", "no-serious-harm"), "dc-respect-objection", V.NO),
-    ("can-i-share", ("direct-care", "objected", "not-sure"), "dc-objection-ask-cg", V.ASK_CALDICOTT_GUARDIAN),
+    ("can-i-share", ("direct-care", "alive", "agreed-or-expected", "secure"), "dc-share", V.YES_WITH_CONDITIONS),
+    ("can-i-share", ("direct-care", "alive", "agreed-or-expected", "insecure"), "insecure-method-no", V.NO),
+    ("can-i-share", ("direct-care", "alive", "agreed-or-expected", "not-sure"), "secure-method-ask", V.ASK_IG_TEAM),
+    ("can-i-share", ("direct-care", "alive", "lacks-capacity"), "dc-best-interests", V.YES_WITH_CONDITIONS),
+    ("can-i-share", ("direct-care", "alive", "not-asked"), "dc-talk-first", V.INFO),
+    ("can-i-share", ("direct-care", "alive", "objected", "no-serious-harm"), "dc-respect-objection", V.NO),
+    ("can-i-share", ("direct-care", "alive", "objected", "not-sure"), "dc-objection-ask-cg", V.ASK_CALDICOTT_GUARDIAN),
     ("can-i-share", ("safeguarding", "not-immediate", "child"), "sg-child-share", V.YES_WITH_CONDITIONS),
     (
         "can-i-share",
@@ -50,9 +50,9 @@ PATHS: list[tuple[str, tuple[str, ...], str, Verdict]] = [
         "sg-adult-refused-ask-cg",
         V.ASK_CALDICOTT_GUARDIAN,
     ),
-    ("can-i-share", ("police", "court-order"), "police-court-order-ask", V.ASK_IG_TEAM),
-    ("can-i-share", ("police", "written-request"), "police-written-request-ask", V.ASK_IG_TEAM),
-    ("can-i-share", ("police", "informal"), "police-informal-no", V.NO),
+    ("can-i-share", ("police", "alive", "court-order"), "police-court-order-ask", V.ASK_IG_TEAM),
+    ("can-i-share", ("police", "alive", "written-request"), "police-written-request-ask", V.ASK_IG_TEAM),
+    ("can-i-share", ("police", "alive", "informal"), "police-informal-no", V.NO),
     ("can-i-share", ("family", "died"), "deceased-ask-cg", V.ASK_CALDICOTT_GUARDIAN),
     ("can-i-share", ("family", "alive", "adult", "agreed"), "family-share-consent", V.YES_WITH_CONDITIONS),
     ("can-i-share", ("family", "alive", "adult", "not-agreed"), "family-no-consent", V.NO),
@@ -77,34 +77,38 @@ PATHS: list[tuple[str, tuple[str, ...], str, Verdict]] = [
     ("can-i-share", ("family", "alive", "under-18", "not-sure"), "family-child-ask-cg", V.ASK_CALDICOTT_GUARDIAN),
     (
         "can-i-share",
-        ("other-organisation", "isa", "within-isa", "secure"),
+        ("other-organisation", "alive", "isa", "within-isa", "secure"),
         "org-share-isa",
         V.YES_WITH_CONDITIONS,
     ),
-    ("can-i-share", ("other-organisation", "isa", "beyond-isa"), "org-beyond-isa-ask-dpo", V.ASK_DPO),
-    ("can-i-share", ("other-organisation", "not-sure"), "org-isa-unsure-ask", V.ASK_IG_TEAM),
+    ("can-i-share", ("other-organisation", "alive", "isa", "beyond-isa"), "org-beyond-isa-ask-dpo", V.ASK_DPO),
+    ("can-i-share", ("other-organisation", "alive", "not-sure"), "org-isa-unsure-ask", V.ASK_IG_TEAM),
     (
         "can-i-share",
-        ("other-organisation", "no-isa", "agreed", "secure"),
+        ("other-organisation", "alive", "no-isa", "agreed", "secure"),
         "org-share-consent",
         V.YES_WITH_CONDITIONS,
     ),
     (
         "can-i-share",
-        ("other-organisation", "no-isa", "not-agreed", "legal-duty"),
+        ("other-organisation", "alive", "no-isa", "not-agreed", "legal-duty"),
         "org-legal-duty-ask",
         V.ASK_IG_TEAM,
     ),
-    ("can-i-share", ("other-organisation", "no-isa", "not-agreed", "none"), "org-no-basis-no", V.NO),
+    ("can-i-share", ("other-organisation", "alive", "no-isa", "not-agreed", "none"), "org-no-basis-no", V.NO),
     (
         "can-i-share",
-        ("other-organisation", "no-isa", "not-agreed", "not-sure"),
+        ("other-organisation", "alive", "no-isa", "not-agreed", "not-sure"),
         "org-basis-unsure-ask",
         V.ASK_IG_TEAM,
     ),
-    ("can-i-share", ("research-planning", "anonymous"), "rp-anonymous-share", V.YES_WITH_CONDITIONS),
+    ("can-i-share", ("research-planning", "anonymous"), "rp-anonymous-check", V.ASK_IG_TEAM),
     ("can-i-share", ("research-planning", "identifiable", "agreed"), "rp-share-consent", V.YES_WITH_CONDITIONS),
     ("can-i-share", ("research-planning", "identifiable", "not-agreed"), "rp-ndoo-ask", V.ASK_IG_TEAM),
+    ("can-i-share", ("audit",), "audit-share", V.YES_WITH_CONDITIONS),
+    ("can-i-share", ("own-records",), "own-records-sar", V.ASK_IG_TEAM),
+    ("can-i-share", ("police", "alive", "urgent-risk", "verified"), "police-urgent-share", V.YES_WITH_CONDITIONS),
+    ("can-i-share", ("police", "alive", "urgent-risk", "not-verified"), "police-verify-first", V.NO),
     ("can-i-share", ("media",), "media-no", V.NO),
     ("can-i-share", ("other",), "other-ask-ig", V.ASK_IG_TEAM),
     # Can I use this device or app for work?
@@ -127,7 +131,7 @@ PATHS: list[tuple[str, tuple[str, ...], str, Verdict]] = [
     ("is-this-an-incident", ("lost-or-stolen",), "loss-report", V.REPORT_INCIDENT),
     ("is-this-an-incident", ("unauthorised-access",), "access-report", V.REPORT_INCIDENT),
     ("is-this-an-incident", ("suspicious-email", "acted"), "phishing-acted-report", V.REPORT_INCIDENT),
-    ("is-this-an-incident", ("suspicious-email", "not-acted"), "phishing-not-acted", V.INFO),
+    ("is-this-an-incident", ("suspicious-email", "not-acted"), "phishing-not-acted", V.REPORT_INCIDENT),
     ("is-this-an-incident", ("blagging",), "blagging-report", V.REPORT_INCIDENT),
     ("is-this-an-incident", ("system",), "system-report", V.REPORT_INCIDENT),
     ("is-this-an-incident", ("physical",), "physical-report", V.REPORT_INCIDENT),
@@ -142,6 +146,8 @@ PATHS: list[tuple[str, tuple[str, ...], str, Verdict]] = [
     ("how-long-to-keep", ("child", "died"), "child-died-ask", V.ASK_IG_TEAM),
     ("how-long-to-keep", ("mental-health",), "mental-health-20-years", V.INFO),
     ("how-long-to-keep", ("maternity",), "maternity-25-years", V.INFO),
+    ("how-long-to-keep", ("childrens-social-care",), "childrens-social-care-ask", V.ASK_IG_TEAM),
+    ("how-long-to-keep", ("scotland",), "scotland-ask", V.ASK_IG_TEAM),
     ("how-long-to-keep", ("other",), "other-ask", V.ASK_IG_TEAM),
 ]
 
@@ -205,9 +211,9 @@ def test_a_person_at_risk_never_meets_a_plain_no(trees: dict[str, DecisionTree])
 @pytest.mark.parametrize(
     "answers",
     [
-        ("direct-care", "objected", "serious-harm"),
+        ("direct-care", "alive", "objected", "serious-harm"),
         ("family", "alive", "adult", "risk-of-harm"),
-        ("other-organisation", "no-isa", "not-agreed", "risk-of-harm"),
+        ("other-organisation", "alive", "no-isa", "not-agreed", "risk-of-harm"),
     ],
 )
 def test_a_risk_of_serious_harm_leads_into_safeguarding(
@@ -218,8 +224,62 @@ def test_a_risk_of_serious_harm_leads_into_safeguarding(
     assert reached.id == "sg-immediate-danger"
 
 
-def test_police_asking_about_someone_at_risk_now_is_treated_as_an_emergency(trees: dict[str, DecisionTree]) -> None:
-    assert outcome_after(trees["can-i-share"], ("police", "urgent-risk")).id == "emergency-share"
+def test_police_asking_about_someone_at_risk_now_first_checks_the_caller(trees: dict[str, DecisionTree]) -> None:
+    # Anyone can say they are the police on the phone: ring back through the switchboard or 101.
+    reached = trees["can-i-share"].step(("police", "alive", "urgent-risk"))
+    assert isinstance(reached, Question)
+    assert reached.id == "police-verify-caller"
+    assert "101" in reached.text + (reached.help or "")
+
+
+def test_an_unchecked_caller_gets_nothing_yet_but_a_way_to_check(trees: dict[str, DecisionTree]) -> None:
+    outcome = outcome_after(trees["can-i-share"], ("police", "alive", "urgent-risk", "not-verified"))
+    assert outcome.verdict is not Verdict.YES_WITH_CONDITIONS
+    text = " ".join((outcome.headline, *outcome.conditions))
+    assert "switchboard" in text and "101" in text and "999" in text
+
+
+def test_a_checked_caller_gets_the_minimum_and_the_decision_is_recorded(trees: dict[str, DecisionTree]) -> None:
+    outcome = outcome_after(trees["can-i-share"], ("police", "alive", "urgent-risk", "verified"))
+    text = " ".join((outcome.headline, *outcome.reasons, *outcome.conditions)).lower()
+    assert "minimum" in text and "record" in text and "threat to life" in text
+
+
+def test_a_client_asking_for_their_own_records_is_a_subject_access_request(trees: dict[str, DecisionTree]) -> None:
+    outcome = outcome_after(trees["can-i-share"], ("own-records",))
+    text = " ".join((outcome.headline, *outcome.reasons, *outcome.conditions)).lower()
+    assert "subject access request" in text
+    assert "one month" in text and "same day" in text and "spoken" in text
+
+
+@pytest.mark.parametrize("start", ["direct-care", "police", "family", "other-organisation"])
+def test_every_path_about_one_person_asks_whether_they_have_died(
+    trees: dict[str, DecisionTree], start: str
+) -> None:
+    outcome = outcome_after(trees["can-i-share"], (start, "died"))
+    assert outcome.id == "deceased-ask-cg"
+    assert "Access to Health Records Act 1990" in " ".join(outcome.reasons)
+    assert "ahra-1990" in {citation.ref for citation in outcome.citations}
+
+
+def test_nobody_decides_alone_that_data_is_anonymous(trees: dict[str, DecisionTree]) -> None:
+    # Small numbers can identify people: the IG team checks before anything leaves.
+    outcome = outcome_after(trees["can-i-share"], ("research-planning", "anonymous"))
+    assert outcome.verdict is Verdict.ASK_IG_TEAM
+    assert "small numbers" in " ".join(outcome.reasons)
+
+
+def test_audit_and_research_are_told_apart(trees: dict[str, DecisionTree]) -> None:
+    audit = outcome_after(trees["can-i-share"], ("audit",))
+    research = outcome_after(trees["can-i-share"], ("research-planning", "identifiable", "agreed"))
+    assert "ethics" in " ".join((*research.reasons, *research.conditions))
+    assert "audit" in audit.headline.lower()
+
+
+def test_no_tree_cites_the_withdrawn_2018_information_sharing_advice(trees: dict[str, DecisionTree]) -> None:
+    for tree in trees.values():
+        for outcome in tree.outcomes.values():
+            assert "info-sharing-2018" not in {citation.ref for citation in outcome.citations}, outcome.id
 
 
 def test_every_yes_from_an_incident_leads_into_the_incident_report(trees: dict[str, DecisionTree]) -> None:

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
@@ -23,7 +23,7 @@ from bot.core.profile import Profile, load_profile
 from bot.core.settings import load_settings
 from storage import audit, directory, incidents
 from storage.engine import session_scope
-from storage.incidents import Incident, IncidentStatus
+from storage.incidents import Incident, IncidentNote, IncidentStatus
 from bot.core.clock import Clock
 from workflows.incidents import notices
 from workflows.incidents import register as lifecycle
@@ -32,9 +32,10 @@ from workflows.incidents.kinds import kind_of
 _BOLD = re.compile(r"\*([^*\n]+)\*")
 _CSV_COLUMNS = (
     "reference", "status", "kind", "reported_via", "reported_at", "happened_at", "discovered_at", "deadline",
-    "data_kind", "vulnerable", "people_affected", "contained", "suggested_likelihood", "suggested_severity",
+    "data_kind", "vulnerable", "people_affected_from", "people_affected", "contained", "suggested_likelihood", "suggested_severity",
     "suggested_outcome", "likelihood", "severity", "outcome", "triaged_at", "notified_at", "ico_reference",
     "not_reportable_reason", "closed_at", "lessons_learnt", "description", "containment", "told", "grade_reason",
+    "notes",
 )
 
 
@@ -49,7 +50,7 @@ def register(subparsers: Any) -> None:
     show.add_argument("reference", metavar="REF", help="e.g. IG-2026-0042")
     show.set_defaults(handler=_show)
     export = actions.add_parser("export", help="the whole register, e.g. for DSPT evidence")
-    export.add_argument("--csv", action="store_true", required=True, help="as CSV (the only format)")
+    export.add_argument("--csv", action="store_true", help="as CSV (the default, and so far the only format)")
     export.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
     export.set_defaults(handler=_export)
 
@@ -103,7 +104,8 @@ def _show(arguments: argparse.Namespace) -> int:
 
 def _export(arguments: argparse.Namespace) -> int:
     with _database() as (session, profile):
-        rows = [_row(incident, profile) for incident in incidents.get_all(session=session)]
+        rows = [_row(incident, profile, incidents.notes_of(session=session, incident=incident))
+                for incident in incidents.get_all(session=session)]
     if arguments.output is None:
         _write_csv(sys.stdout, rows)
         return 0
@@ -146,9 +148,11 @@ def _summary(incident: Incident, profile: Profile) -> dict[str, Any]:
     }
 
 
-def _row(incident: Incident, profile: Profile) -> dict[str, str]:
+def _row(incident: Incident, profile: Profile, notes: Sequence[IncidentNote]) -> dict[str, str]:
+    """One incident a row; notes added after the report, oldest first, each with when it was added."""
     values: dict[str, Any] = {column: getattr(incident, column, None) for column in _CSV_COLUMNS}
     values["deadline"] = notices.deadline_of(incident, profile).due_at
+    values["notes"] = "\n".join(f"{note.at.isoformat()}: {note.text}" for note in notes)
     return {column: _cell(value) for column, value in values.items()}
 
 

@@ -2,30 +2,33 @@
 
 "triage IG-2026-0001", "not reportable IG-2026-0001 <reason>", "add to IG-2026-0001 <text>", or the
 buttons on the IG team's notice. When something is missing (a reason, a grade, the text to add)
-igbot asks for it; that short exchange is kept in the conversation state like any other, as
+igbot asks for it; that short exchange is kept under the command's own name (REGISTER for the IG
+team's tasks, FOLLOW_UP for a reporter's), never inside a draft report, as
 
-    {"mode": "update", "task": "regrade", "reference": "IG-2026-0001", "likelihood": 4}
+    {"task": "regrade", "reference": "IG-2026-0001", "step": "severity", "likelihood": 4}
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from bot.core import wording as bot_wording
 from bot.core.chat import Choice, Reply
 from bot.core.conversation import Step, Turn
 from bot.core.errors import CommandError
+from bot.core.waiting import WaitingItem
 from bot.core import outbox
 from storage import conversations, directory, incidents
 from workflows.incidents import notices, register, wording
 from workflows.incidents.grading import Grade, describe
-from workflows.incidents.questions import WORKFLOW
 
-UPDATE_MODE = "update"
+REGISTER = "incident-register"
+FOLLOW_UP = "incident-follow-up"
+# What anyone may do with their own reports; everything else is the IG team's.
+STAFF_TASKS = frozenset({"show", "add"})
 _REF = r"(?P<ref>ig-\d{4}-\d{1,6})"
 _REST = r"(?:\s*[:,\-]?\s+(?P<text>.+))?"
 _COMMANDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -56,6 +59,11 @@ class Outcome:
 
 def matches(text: str) -> bool:
     return _match(text) is not None
+
+
+def command_for(task: str) -> str:
+    """The name of the command that holds a guided update of `task`."""
+    return FOLLOW_UP if task in STAFF_TASKS else REGISTER
 
 
 def _match(text: str) -> tuple[str, str, str] | None:
@@ -100,12 +108,7 @@ def perform(turn: Turn, *, task: str, reference: str, text: str, now: dt.datetim
 
 
 def _begin(turn: Turn, task: str, reference: str) -> Outcome:
-    person = turn.require_person()
-    assert person.id is not None
-    stored = conversations.get(connection=turn.connection, staff_id=person.id)
-    if stored is not None and stored.workflow == WORKFLOW and stored.data.get("mode") != UPDATE_MODE:
-        raise CommandError(wording.FINISH_DRAFT_FIRST)
-    state = {"mode": UPDATE_MODE, "task": task, "reference": reference, "step": _FIRST_STEP[task]}
+    state = {"task": task, "reference": reference, "step": _FIRST_STEP[task]}
     return Outcome([_ask(turn, state)], begin=state)
 
 
@@ -167,7 +170,7 @@ def _ask(turn: Turn, state: dict[str, Any]) -> Reply:
     if step in ("likelihood", "severity"):
         scale = grading.likelihood if step == "likelihood" else grading.severity
         question = wording.ASK_LIKELIHOOD if step == "likelihood" else wording.ASK_SEVERITY
-        choices = tuple(Choice(f"{score} {label}", f"{WORKFLOW}:grade:{step}:{score}") for score, label in scale.items())
+        choices = tuple(Choice(f"{score} {label}", f"{REGISTER}:grade:{step}:{score}") for score, label in scale.items())
         return Reply(text=question.format(reference=reference), choices=choices)
     questions = {"reason": wording.ASK_GRADE_REASON if state["task"] == "regrade" else wording.ASK_NOT_REPORTABLE_REASON,
                  "lessons": wording.ASK_LESSONS, "text": wording.ASK_NOTE, "ico_reference": wording.ASK_ICO_REFERENCE}
@@ -210,7 +213,7 @@ def _record(turn: Turn, incident: incidents.Incident, now: dt.datetime) -> Reply
 
 def _list(turn: Turn, now: dt.datetime) -> Reply:
     register.require_ig(turn.require_person())
-    open_incidents = incidents.get_open(session=turn.session)
+    open_incidents = incidents.get_not_closed(session=turn.session)
     if not open_incidents:
         return Reply(text=wording.NO_OPEN_INCIDENTS)
     lines = [notices.list_line(incident, turn.profile, now) for incident in open_incidents]
@@ -231,22 +234,54 @@ class IncidentButtons:
         return outcome.replies
 
 
-@dataclass
+@dataclass(frozen=True)
 class IncidentCommands:
-    """The register's typed commands: "incidents", "triage REF", "add to REF ...", "close REF ..."."""
+    """The register's typed commands: "incidents", "triage REF", "add to REF ...", "close REF ...".
+
+    Registered twice: the IG team's tasks under REGISTER, a reporter's own under FOLLOW_UP.
+    """
+
+    tasks: frozenset[str]
 
     def matches(self, text: str) -> bool:
-        return matches(text)
+        matched = _match(text)
+        return matched is not None and matched[0] in self.tasks
 
-    def __call__(self, turn: Turn) -> list[Reply]:
+    def __call__(self, turn: Turn) -> Step:
         outcome = run(turn, now=turn.now)
-        _keep_update(turn, outcome)
-        return outcome.replies
+        return Step(outcome.replies, outcome.begin)
+
+    def resume(self, turn: Turn, state: dict[str, Any]) -> Step:
+        return resume_update(turn, state, now=turn.now)
+
+
+IG_TASKS = frozenset(task for task, _ in _COMMANDS) - STAFF_TASKS
+
+
+MAX_REFERENCES = 5
+
+
+def awaiting_triage(turn: Turn) -> list[WaitingItem]:
+    """For the IG team's summaries: new reports nobody has triaged yet."""
+    if turn.person is None or not turn.person.is_ig:
+        return []
+    references = [incident.reference
+                  for incident in incidents.get_all(session=turn.session, status=incidents.IncidentStatus.REPORTED)]
+    if not references:
+        return []
+    shown = ", ".join(references[:MAX_REFERENCES])
+    more = f" and {len(references) - MAX_REFERENCES} more" if len(references) > MAX_REFERENCES else ""
+    return [WaitingItem(bot_wording.HOME_TRIAGE.format(count=len(references), references=shown + more,
+                                                       first=references[0]))]
 
 
 def _keep_update(turn: Turn, outcome: Outcome) -> None:
+    """Keep a guided update a button started, never over something else the person has not finished."""
     if outcome.begin is not None:
         person = turn.require_person()
         assert person.id is not None
-        conversations.save(connection=turn.connection, staff_id=person.id, workflow=WORKFLOW, data=outcome.begin,
-                           now=turn.now)
+        stored = conversations.get(connection=turn.connection, staff_id=person.id)
+        if stored is not None and stored.workflow not in (REGISTER, FOLLOW_UP):
+            raise CommandError(bot_wording.FINISH_SOMETHING_FIRST)
+        conversations.save(connection=turn.connection, staff_id=person.id, workflow=command_for(outcome.begin["task"]),
+                           data=outcome.begin, now=turn.now)

@@ -12,9 +12,7 @@ When `pending` is empty the person sees a summary and sends it (or changes an an
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -63,10 +61,6 @@ class IncidentReport:
         return Step([intro, ask(BY_NAME[NAMES[0]], state)], state)
 
     def resume(self, turn: Turn, state: dict[str, Any]) -> Step:
-        if state.get("mode") == commands.UPDATE_MODE:
-            if not turn.message.action and normalise_command(turn.text) in self.triggers:
-                return self.start(turn)  # a new report replaces an unfinished register update
-            return commands.resume_update(turn, state, now=turn.now)
         action = turn.message.action or ""
         if action:
             return self._on_button(turn, state, action.removeprefix(f"{WORKFLOW}:"))

@@ -7,13 +7,18 @@ import datetime as dt
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
+from sqlmodel import Session
+
 from bot.core.chat import Choice, ChoiceStyle, Reply
+from bot.core.inbox import InboxItem, raised_by
 from bot.core.profile import Profile
+from storage import directory, incidents
 from storage.incidents import Incident, IncidentNote, IncidentStatus
 from storage.models import StaffMember
 from workflows.incidents import wording
+from workflows.incidents.answers import describe_people
 from workflows.incidents.deadline import ReportingDeadline, short_local_time
-from workflows.incidents.grading import Grade, describe, involves_vulnerable
+from workflows.incidents.grading import Grade, Outcome, describe, involves_vulnerable
 from workflows.incidents.kinds import kind_of
 from workflows.incidents.questions import BY_NAME
 
@@ -36,7 +41,9 @@ def _option_label(question: str, code: str) -> str:
 
 
 def _people(incident: Incident) -> str:
-    return "not known" if incident.people_affected is None else f"about {incident.people_affected:,}"
+    if incident.people_affected is None:
+        return "not known"
+    return f"about {describe_people(incident.people_affected, incident.people_affected_from)}"
 
 
 def _grade_line(incident: Incident, profile: Profile) -> str:
@@ -155,3 +162,27 @@ def list_line(incident: Incident, profile: Profile, now: dt.datetime) -> str:
         line += f"; {deadline_of(incident, profile).describe_left(now)}"
     return line
 
+
+
+# Reports this close to the 72-hour deadline (or past it) stand in the IG team's inbox even once triaged.
+DEADLINE_NEAR = dt.timedelta(hours=24)
+
+
+def inbox_items(session: Session, profile: Profile, now: dt.datetime) -> list[InboxItem]:
+    """New reports waiting for triage, and reportable ones near or past their 72-hour deadline."""
+    items = []
+    for incident in incidents.get_open(session=session):
+        deadline = deadline_of(incident, profile)
+        waiting_triage = incident.status == IncidentStatus.REPORTED.value
+        near = Outcome(incident.current_outcome).is_reportable and deadline.time_left(now) <= DEADLINE_NEAR
+        if not (waiting_triage or near):
+            continue
+        reporter = directory.get(session=session, staff_id=incident.reporter_id)
+        items.append(InboxItem(
+            kind="New report" if waiting_triage else "Deadline", reference=incident.reference,
+            raised_by=raised_by(reporter), at=incident.reported_at, state=status_text(incident),
+            summary=f"{kind_of(incident.kind).label}, {outcome_text(incident.current_outcome)}; "
+                    f"72-hour clock: {deadline.describe_left(now)}",
+            choices=(Choice(f"Triage {incident.reference}", f"incident:triage:{incident.reference}"),),
+        ))
+    return items

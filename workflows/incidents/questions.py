@@ -14,7 +14,16 @@ from zoneinfo import ZoneInfo
 
 from bot.core.chat import Choice, FieldKind, Form, FormField
 from workflows.incidents import wording
-from workflows.incidents.answers import InvalidAnswer, check_past, clean_text, parse_people, parse_when
+from workflows.incidents.answers import (
+    InvalidAnswer,
+    check_past,
+    clean_text,
+    describe_people,
+    fewest_people,
+    most_people,
+    parse_people,
+    parse_when,
+)
 from workflows.incidents.grading import Contained, DataKind, Vulnerable
 from workflows.incidents.kinds import all_kinds
 
@@ -61,8 +70,10 @@ QUESTIONS: tuple[Question, ...] = (
              hint=wording.WHEN_HINT),
     Question("data_kind", "Kind of information", "What kind of information is involved?", QuestionKind.SELECT,
              options=_options((
-                 (DataKind.PERSONAL, "Personal data (names, contact details, case notes)"),
-                 (DataKind.SPECIAL, "Special category data (health, ethnicity, religion, sexuality, crime)"),
+                 (DataKind.PERSONAL, "Personal data only (names, contact details, addresses)"),
+                 # In a health or care service, case notes are about someone's health: special category.
+                 (DataKind.SPECIAL, "Health or other special category data (case notes, test results, "
+                                    "ethnicity, religion, sexuality, crime)"),
                  (DataKind.NONE, "No personal data"),
                  (DataKind.UNSURE, "Not sure"),
              ))),
@@ -231,5 +242,5 @@ def shown_value(question: Question, value: Any, zone: ZoneInfo) -> str:
     if question.kind is QuestionKind.WHEN:
         return short_local_time(dt.datetime.fromisoformat(value), zone)
     if question.kind is QuestionKind.PEOPLE:
-        return "not sure" if value is None else f"{value:,}"
+        return describe_people(most_people(value), fewest_people(value))
     return str(value["text"])

@@ -18,17 +18,11 @@ from bot.core.profile import Profile
 from bot.core import outbox
 from storage import audit, incidents
 from storage.incidents import Incident, IncidentNote, IncidentStatus
-from storage.models import IG_ROLES, Role, StaffMember
+from storage.models import StaffMember
 from workflows.incidents import notices, wording
 from workflows.incidents.answers import InvalidAnswer, clean_text
 from workflows.incidents.grading import Grade, involves_vulnerable, outcome_for, with_vulnerable_minimum
 from workflows.incidents.kinds import kind_of
-
-# The roles that manage the register, in the order a refusal names them.
-IG_ROLE_ORDER = (Role.IG_OFFICER, Role.DPO, Role.CALDICOTT_GUARDIAN, Role.SIRO)
-assert set(IG_ROLE_ORDER) == IG_ROLES
-IG_ROLE_NAMES = " or ".join(role.value.replace("_", " ") for role in IG_ROLE_ORDER)
-
 
 class NotAllowed(CommandError):
     """The person does not hold a role that may do this."""
@@ -36,7 +30,7 @@ class NotAllowed(CommandError):
 
 def require_ig(actor: StaffMember) -> None:
     if not actor.is_ig:
-        raise NotAllowed(bot_wording.NOT_ALLOWED.format(roles=IG_ROLE_NAMES))
+        raise NotAllowed(bot_wording.NOT_ALLOWED.format(roles=bot_wording.IG_TEAM))
 
 
 def can_view(actor: StaffMember, incident: Incident) -> bool:

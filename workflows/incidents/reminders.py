@@ -13,7 +13,6 @@ from bot.core import outbox
 from storage import incidents
 from storage.models import ConversationState
 from workflows.incidents import notices, wording
-from workflows.incidents.commands import UPDATE_MODE
 from workflows.incidents.deadline import local_time
 from workflows.incidents.questions import WORKFLOW
 
@@ -52,12 +51,10 @@ def queue_draft_reminders(*, session: Session, profile: Profile, now: dt.datetim
     )
     queued = 0
     for draft in session.exec(statement):
-        if draft.data.get("mode") == UPDATE_MODE:
-            continue
         reply = Reply(
             text=wording.DRAFT_REMINDER.format(started=local_time(draft.started_at, profile.working_hours.zone)),
             choices=(Choice(wording.CARRY_ON, f"{WORKFLOW}:continue", ChoiceStyle.PRIMARY),
-                     Choice(wording.DISCARD, "cancel:")),
+                     Choice(wording.DISCARD, "discard:")),
         )
         key = f"incident-draft:{draft.staff_id}:{draft.started_at.isoformat()}"
         if outbox.queue(session=session, now=now, dedup_key=key, staff_id=draft.staff_id, replies=[reply],

@@ -1,6 +1,15 @@
 """What igbot says while reporting and managing incidents: one place, so the voice stays calm and consistent."""
 
 HELP_LINE = "*Report an incident*: Tell the IG team quickly and safely when something has gone wrong."
+REGISTER_HELP_LINE = (
+    "*Incident register* (the IG team): `incidents` lists every open report; `triage IG-2026-0001`, "
+    "`confirm IG-2026-0001`, `regrade IG-2026-0001`, `notified IG-2026-0001 <ICO reference>`, "
+    "`not reportable IG-2026-0001 <reason>` and `close IG-2026-0001 <lessons learnt>` move a report on."
+)
+FOLLOW_UP_HELP_LINE = (
+    "*Your reports*: `show IG-2026-0001` shows one you made; `add to IG-2026-0001 <what you found out>` "
+    "adds to it."
+)
 
 INTRO = (
     "I'll ask {count} short questions, then give you a reference number and tell you what to do next. "
@@ -65,7 +74,7 @@ DO_NOW = "*Do this now*"
 KEEP_EVIDENCE = "Don't delete emails, files or notes about it: the IG team may need them."
 NEXT_HEADING = "*What happens next*"
 NEXT_STEPS = (
-    "The IG team has been told and will look at it. If it has to be reported to the ICO, that must happen "
+    "It is saved, and the IG team will see it in their inbox. If it has to be reported to the ICO, that must happen "
     "by {deadline}: 72 hours after it was discovered, weekends included."
 )
 NEXT_STEPS_OVERDUE = (
@@ -73,6 +82,7 @@ NEXT_STEPS_OVERDUE = (
     "overdue: the IG team will treat it as urgent."
 )
 ADD_LATER = "To add something later, type *add to {reference}* followed by what you want to add."
+ALSO_LOG = "Also log it in {incident_system}, as our incident policy asks, and quote *{reference}*: igbot's report does not replace it."
 ADD_INFORMATION = "Add information"
 
 # the IG team's channel
@@ -97,8 +107,8 @@ DISCARD = "Discard draft"
 NO_SUCH_INCIDENT = "There's no incident {reference}. References look like IG-2026-0042."
 NOT_A_REFERENCE = "{text} isn't an incident reference. References look like IG-2026-0042."
 NOT_YOURS = "Only the person who reported {reference} and the IG team can see or add to it."
-NO_OPEN_INCIDENTS = "There are no open incidents."
-OPEN_INCIDENTS = "*Open incidents* (oldest deadline first):"
+NO_OPEN_INCIDENTS = "There are no incidents waiting to be closed."
+OPEN_INCIDENTS = "*Incidents not yet closed* (oldest first), with their state:"
 CONFIRM_GRADE = "Confirm suggested grade"
 CHANGE_GRADE = "Change grade"
 MARK_NOTIFIED = "Notified the ICO"
@@ -108,7 +118,7 @@ TRIAGED = "{reference} is triaged: {grade}. Outcome: {outcome}."
 NOTIFIED = "{reference} is marked as notified to the ICO. Close it with the lessons learnt once it's resolved."
 NOT_REPORTABLE = "{reference} is recorded as not reportable, with your reason. Close it with the lessons learnt once it's resolved."
 CLOSED = "{reference} is closed. Thank you for recording the lessons learnt."
-NOTE_STORED = "Added to {reference}. The IG team has been told."
+NOTE_STORED = "Added to {reference}; the IG team will see it with the report."
 ASK_LIKELIHOOD = "What likelihood should {reference} have?"
 ASK_SEVERITY = "And what severity?"
 ASK_GRADE_REASON = "Why this grade? (One or two sentences, for the register.)"
@@ -118,7 +128,6 @@ ASK_NOT_REPORTABLE_REASON = (
 ASK_LESSONS = "What lessons were learnt from {reference}? They're kept in the register when it closes."
 ASK_NOTE = "What would you like to add to {reference}?"
 ASK_ICO_REFERENCE = "What reference did the ICO give (type *none* if you don't have one yet)?"
-FINISH_DRAFT_FIRST = "You have an incident report in progress: send or cancel it first, then try again."
 NEEDS_TRIAGE = "{reference} hasn't been triaged yet: confirm or change its grade first."
 ALREADY_CLOSED = "{reference} is closed, so it can't be changed."
 CANNOT_CLOSE_YET = "{reference} can be closed once it's marked notified or not reportable."

@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.core import wording as bot_wording
 from bot.core.chat import Choice, ChoiceStyle, Reply
-from bot.core.conversation import CARRY_ON, Step, Turn, normalise_command
+from bot.core.conversation import CARRY_ON, Step, Turn, label_of, normalise_command
 from bot.core.profile import Profile
 from storage import conversations
 from workflows.incidents import commands, report, wording
@@ -68,6 +68,9 @@ class IncidentReport:
         typed = normalise_command(turn.text)
         if commands.matches(turn.text):
             outcome = commands.run(turn, now=turn.now)
+            if outcome.begin is not None:  # an update that asks questions would talk over the report
+                refusal = Reply(text=bot_wording.FINISH_FIRST.format(label=label_of(self)))
+                return Step([refusal, *self._where_we_are(turn, state)], state)
             return Step([*outcome.replies, *self._where_we_are(turn, state)], state)
         if typed in self.triggers or typed in (CARRY_ON, "carry on"):
             return Step([Reply(text=wording.WELCOME_BACK), *self._where_we_are(turn, state)], state)

@@ -215,6 +215,16 @@ class IncidentGrading(_Strict):
         return self
 
 
+DataCategory = Literal["personal", "special", "none", "unsure"]
+
+
+class IncidentReporting(_Strict):
+    """How the report's options read to this organisation's staff: `data_categories` rewords the kinds of
+    information by their codes, e.g. so that a drug and alcohol service's case notes are named as health data."""
+
+    data_categories: dict[DataCategory, str] = {}
+
+
 class Retention(_Strict):
     transcripts_days: int = Field(ge=1)
     declined_questions_days: int = Field(ge=1)
@@ -232,6 +242,7 @@ class Profile(_Strict):
     # Deprecated: bank holidays come from `working_hours.region`; dates still listed here count as closure days.
     bank_holidays: list[dt.date] = []
     incident_grading: IncidentGrading
+    incident_reporting: IncidentReporting = IncidentReporting()
     retention: Retention
 
     @field_validator("policies")

@@ -117,7 +117,7 @@ class KnowledgeAnswerer:
 
     def _decline(self, turn: Turn, question: str, result: Answer, notes: tuple[str, ...]) -> Reply:
         item = curation.create(session=turn.session, now=turn.now, signal=Signal.DECLINED, question=question, score=result.score,
-                               staff_id=turn.message.staff_id)
+                               staff_id=turn.message.staff_id, asker=turn.message.platform_identity)
         suggestions = [Choice(entry.title, f"{ACTION_PREFIX}:show:{entry.id}") for entry in result.related[:2]]
         text = (wording.DECLINE_WITH_SUGGESTIONS if suggestions else wording.DECLINE).format(**self._placeholders)
         refer = Choice("Ask the IG team", f"{ACTION_PREFIX}:refer-declined:{item.id}", ChoiceStyle.PRIMARY)
@@ -142,7 +142,8 @@ class KnowledgeAnswerer:
             return [self._refer(turn, redact(question, today=turn.today), entry_id=entry_id)]
         if verb == "refer-declined" and entry_id.isdigit():
             declined = curation.get(session=turn.session, item_id=int(entry_id))
-            if declined is not None and declined.staff_id == staff_id:  # only the asker passes it on
+            if declined is not None and curation.asked_by(declined, staff_id=staff_id,
+                                                          asker=turn.message.platform_identity):  # only the asker passes it on
                 return [self._refer(turn, declined.question, entry_id=None)]
         return [Reply(text=wording.STALE_BUTTON)]
 
@@ -150,7 +151,7 @@ class KnowledgeAnswerer:
         """Keep the (redacted) question for curation and tell the IG team, through the outbox, who asked it."""
         staff_id = turn.person.id if turn.person else None
         item = curation.create(session=turn.session, now=turn.now, signal=Signal.REFERRED, question=question, entry_id=entry_id,
-                               staff_id=staff_id)
+                               staff_id=staff_id, asker=turn.message.platform_identity)
         asker = f"{turn.person.name} ({turn.person.email})" if turn.person else "Someone not in the staff directory"
         about = f"\nThe answer they were given: {entry_id}" if entry_id else ""
         notice = Reply(title=f"Question Q-{item.id} for the IG team",

@@ -17,13 +17,20 @@ Dates of birth: a date is reported when
 A recent full date ("on 12/03/2026 I sent..."), a date without a year and without a cue
 ("by 30 June"), durations ("72 hours"), times ("14:30") and policy numbers ("DQ402") are not
 reported.
+
+As people type them: numbers are found with spaces, dots or dashes between their groups,
+with a label glued on ("NHS9434765919", "tel07700900123"), in brackets ("(943) 476 5919"),
+and with any Unicode space (non-breaking, narrow, thin, zero-width), dash or digit (full-width
+"９") in place of the ASCII one: the text is first read through a one-for-one translation, so
+every finding's position is still the position in the text as written.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
 
@@ -62,22 +69,25 @@ _PRIORITY = (
 )
 
 _DIGIT = re.compile(r"\d")
-_TEN_DIGITS = re.compile(r"(?<![\w+])(?:\d{3}[ -]?\d{3}[ -]?\d{4}|\d{6}[ -]\d{4})(?![\w])")
+# Between the groups of a number: up to two of space, dot and dash ("943 476 5919", "943.476.5919", "943 - 476").
+_SEP = r"[ .\-]{0,3}"
+# A label may be glued on before ("NHS9434765919"), but not more digits; brackets may hold the first group.
+_TEN_DIGITS = re.compile(rf"(?<![\d+])(?:\(\d{{3}}\)|\d{{3}}){_SEP}\d{{3}}{_SEP}\d{{4}}(?!\d)")
 
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 
 # A trunk prefix (0, +44, +44 (0), 0044) then a national number of 9 or 10 digits starting
 # 1, 2, 3, 5, 7, 8 or 9, with single spaces, dashes or an area-code bracket between digits.
 _PHONE = re.compile(
-    r"(?<![\w+])(?:(?:\+44|0044)\s?(?:\(0\)\s?)?|\(0|0)"
-    r"[1235789](?:[ \-)]{0,2}\d){8,9}(?![\d])"
+    r"(?<![\d+])(?:(?:\+44|0044)[ .\-]{0,3}(?:\(0\)[ .\-]{0,3})?|\(0|0)"
+    r"[1235789](?:[ .\-)]{0,3}\d){8,9}(?![\d])"
 )
 
 _NI_PREFIX_FIRST = "ABCEGHJKLMNOPRSTWXYZ"
 _NI_PREFIX_SECOND = "ABCEGHJKLMNPRSTWXYZ"
 _NI_UNALLOCATED = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
 _NI_NUMBER = re.compile(
-    rf"\b([{_NI_PREFIX_FIRST}][{_NI_PREFIX_SECOND}]) ?\d{{2}} ?\d{{2}} ?\d{{2}} ?[A-D]\b",
+    rf"\b([{_NI_PREFIX_FIRST}][{_NI_PREFIX_SECOND}])[ .\-]?\d{{2}}[ .\-]?\d{{2}}[ .\-]?\d{{2}}[ .\-]?[A-D]\b",
     re.IGNORECASE,
 )
 
@@ -85,7 +95,7 @@ _POSTCODE = re.compile(
     r"\b(?:GIR ?0AA|"
     r"(?:[A-PR-UWYZ][0-9][0-9]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9]?"
     r"|[A-PR-UWYZ][0-9][A-HJKPSTUW]|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY])"
-    r" ?[0-9][ABD-HJLNP-UW-Z]{2})\b",
+    r" {0,2}[0-9][ABD-HJLNP-UW-Z]{2})\b",
     re.IGNORECASE,
 )
 
@@ -134,11 +144,39 @@ _BIRTH_CUE = re.compile(
 _MIN_AGE_YEARS = 10
 
 
+class _AsTyped(dict[int, str]):
+    """A `str.translate` table, filled as characters are met: every Unicode space, zero-width character and
+    dash becomes its ASCII form, every decimal digit its ASCII digit; one character for one, so positions hold."""
+
+    def __missing__(self, code: int) -> str:
+        character = chr(code)
+        category = unicodedata.category(character)
+        if category == "Nd":
+            found = str(unicodedata.digit(character))
+        elif category == "Zs" or character in "\t\u200b\u200c\u200d\u2060\ufeff":
+            found = " "
+        elif category == "Pd" or character in "\u2212\u00ad":
+            found = "-"
+        else:
+            found = character
+        self[code] = found
+        return found
+
+
+_AS_TYPED = _AsTyped()
+
+
 def find_identifiers(text: str, *, today: date) -> list[Finding]:
     """Every personal identifier in `text`, in order, without overlaps."""
     if "@" not in text and _DIGIT.search(text) is None:
         # Most questions: every kind but an email address has a digit, and that has an "@".
         return []
+    plain = text if text.isascii() else text.translate(_AS_TYPED)
+    return [replace(finding, text=text[finding.start:finding.end]) if plain is not text else finding
+            for finding in _find(plain, today=today)]
+
+
+def _find(text: str, *, today: date) -> list[Finding]:
     findings = [
         *_nhs_and_chi_numbers(text),
         *_matches(_EMAIL, text, IdentifierKind.EMAIL_ADDRESS),

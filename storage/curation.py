@@ -42,10 +42,21 @@ class CurationItem(SQLModel, table=True):
     entry_id: str | None = Field(default=None, max_length=100)
     score: float | None = None
     staff_id: int | None = Field(default=None, foreign_key="staff_member.id")
+    # Who asked, on their platform ("slack:U123"): the only way to know it was them when they are not
+    # in the directory, where staff_id is empty for everyone.
+    asker: str | None = Field(default=None, max_length=200)
     resolution: str = Field(default=Resolution.OPEN.value, max_length=20)
     covered_by: str | None = Field(default=None, max_length=100)
     resolved_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     resolved_by_id: int | None = Field(default=None, foreign_key="staff_member.id")
+
+
+def asked_by(item: CurationItem, *, staff_id: int | None, asker: str | None) -> bool:
+    """Whether this person asked the question: by directory entry, or, for someone outside the directory,
+    by platform identity. Two people outside the directory both have no staff id: that is not a match."""
+    if staff_id is not None:
+        return item.staff_id == staff_id
+    return asker is not None and item.staff_id is None and item.asker == asker
 
 
 @dataclass(frozen=True)
@@ -66,9 +77,10 @@ def create(
     entry_id: str | None = None,
     score: float | None = None,
     staff_id: int | None = None,
+    asker: str | None = None,
 ) -> CurationItem:
     item = CurationItem(signal=signal.value, question=question[:1000], entry_id=entry_id, score=score,
-                        staff_id=staff_id, at=now)
+                        staff_id=staff_id, asker=asker[:200] if asker else None, at=now)
     session.add(item)
     session.flush()
     return item

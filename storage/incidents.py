@@ -49,7 +49,8 @@ class Incident(SQLModel, table=True):
     discovered_at: dt.datetime = Field(sa_type=UTCDateTime)
     data_kind: str = Field(max_length=20)
     vulnerable: str = Field(max_length=20)
-    people_affected: int | None = None
+    people_affected: int | None = None  # the highest number given, which the grade is judged on
+    people_affected_from: int | None = None  # the lowest, when a range such as "10-20" was given
     contained: str = Field(max_length=20)
     containment: str = Field(default="", sa_type=Text)
     told: str = Field(default="", sa_type=Text)
@@ -157,6 +158,13 @@ def get_all(*, session: Session, status: IncidentStatus | None = None) -> Sequen
     if status is not None:
         statement = statement.where(Incident.status == status.value)
     return session.exec(statement).all()
+
+
+def get_not_closed(*, session: Session) -> Sequence[Incident]:
+    """Everything the register still has to finish: waiting for a decision, or decided (notified, not
+    reportable) but not yet closed with its lessons learnt."""
+    statement = select(Incident).where(Incident.status != IncidentStatus.CLOSED.value)
+    return session.exec(statement.order_by(col(Incident.discovered_at), col(Incident.id))).all()
 
 
 def get_open(*, session: Session) -> Sequence[Incident]:

@@ -84,6 +84,21 @@ class MessageLog(SQLModel, table=True):
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
+class AuditAnchor(SQLModel, table=True):
+    """The audit log's end, outside the table it protects: one row, moved in the same transaction as each event.
+
+    Removing the last events (or all of them) leaves the chain itself whole; the anchor is what
+    says events are missing at the end.
+    """
+
+    __tablename__ = "audit_anchor"
+
+    id: int | None = Field(default=None, primary_key=True)
+    count: int
+    last_event_id: int | None = None
+    head_hash: str = Field(max_length=64)
+
+
 class AuditEvent(SQLModel, table=True):
     """One entry of the tamper-evident audit log: each stores the hash of the one before."""
 

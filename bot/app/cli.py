@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import traceback
 import importlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.core.errors import ConfigurationError, error_reference
+from bot.core import logs
+from bot.core.neutralise import protect_standard_streams
 
 # Modules that add their own sub-commands through `register(subparsers)`.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -21,6 +22,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "knowledge.cli",
     "workflows.cli",
     "workflows.incidents.cli",
+    "workflows.imports.cli",
+    "workflows.nudges.cli",
 )
 
 Handler = Callable[[argparse.Namespace], int]
@@ -38,6 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     arguments = parser.parse_args(argv)
     handler: Handler = arguments.handler
+    protect_standard_streams()
     try:
         return handler(arguments)
     except ConfigurationError as error:
@@ -61,13 +65,13 @@ def _log_path() -> Path:
 
 
 def _keep_traceback(error: Exception) -> str:
-    """Append the traceback to igbot's log file (never to the terminal); the reference ties the two together."""
+    """Append the error to igbot's log file (never to the terminal), as its type and code locations; the
+    reference ties the two together."""
     reference = error_reference()
     with contextlib.suppress(OSError):
         _log_path().parent.mkdir(parents=True, exist_ok=True)
-        with _log_path().open("a", encoding="utf-8") as log:
-            log.write(f"{reference} ")
-            traceback.print_exception(error, file=log)
+        with _log_path().open("a", encoding="utf-8") as log:  # private like every log line: no message, no values
+            log.write(logs.exception_line(error, event="command failed unexpectedly", reference=reference) + "\n")
     return reference
 
 

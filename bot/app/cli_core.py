@@ -16,6 +16,7 @@ from bot.core.clock import Clock
 from bot.core.database import DEMO_DIRECTORY
 from bot.core.reach import ig_team_unreachable
 from bot.core.errors import ConfigurationError
+from bot.core.neutralise import unwrapped
 from bot.core.profile import load_profile, review_warnings
 from bot.core.settings import configure_logging, load_settings
 from storage import directory, migrate
@@ -43,6 +44,12 @@ def register(subparsers: Any) -> None:
     db = subparsers.add_parser("db", help="the database")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_commands.add_parser("upgrade", help="apply schema migrations").set_defaults(handler=_db_upgrade)
+    save = db_commands.add_parser("backup", help="copy the embedded SQLite database to FILE while igbot runs, checked")
+    save.add_argument("file", type=Path)
+    save.set_defaults(handler=_db_backup)
+    put_back = db_commands.add_parser("restore", help="replace the embedded SQLite database with a checked backup")
+    put_back.add_argument("file", type=Path)
+    put_back.set_defaults(handler=_db_restore)
 
     people = subparsers.add_parser("directory", help="the staff directory")
     people_commands = people.add_subparsers(dest="directory_command", metavar="ACTION", required=True)
@@ -72,7 +79,8 @@ def _chat(arguments: argparse.Namespace) -> int:
     if unreachable:
         print(f"igbot: {unreachable}", file=sys.stderr)
     interactive = sys.stdin.isatty()
-    chat = ConsoleChat(conversation=assistant.conversation, staff_id=staff_id, styled=sys.stdout.isatty())
+    chat = ConsoleChat(conversation=assistant.conversation, staff_id=staff_id, output=unwrapped(sys.stdout),
+                       styled=sys.stdout.isatty())
     run(chat, sys.stdin, interactive=interactive)
     return 0
 
@@ -84,6 +92,30 @@ def _profile_check(arguments: argparse.Namespace) -> int:
     today = Clock().today(profile.working_hours.zone)
     for warning in [*profile.deprecations(), *review_warnings(profile, today=today)]:
         print(f"warning: {warning}")
+    return 0
+
+
+def _db_backup(arguments: argparse.Namespace) -> int:
+    from storage import backup
+
+    database = backup.sqlite_path(load_settings().database_url)
+    events = backup.backup(database=database, destination=arguments.file)
+    print(f"Backed up {database} to {arguments.file}: checked, {events} audit events.")
+    return 0
+
+
+def _db_restore(arguments: argparse.Namespace) -> int:
+    from alembic.script import ScriptDirectory
+
+    from storage import backup
+
+    settings = load_settings()
+    database = backup.sqlite_path(settings.database_url)
+    script = ScriptDirectory.from_config(migrate.alembic_config(create_database_engine(settings.database_url)))
+    known = {revision.revision for revision in script.walk_revisions()}
+    events = backup.restore(source=arguments.file, database=database, known_revisions=known)
+    print(f"Restored {database} from {arguments.file}: checked, {events} audit events. Run `igbot audit verify`, "
+          "and `igbot db upgrade` if igbot is newer than the backup.")
     return 0
 
 

@@ -36,7 +36,11 @@ def register(subparsers: Any) -> None:
     serve.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
     serve.add_argument("--socket-mode", action="store_true",
                        help="receive Slack over Socket Mode (needs SLACK_APP_TOKEN), for servers without a public URL")
+    serve.add_argument("--no-worker", action="store_true",
+                       help="serve web requests only; run the outbox delivery and scheduled jobs with `igbot worker`")
     serve.set_defaults(handler=_serve)
+    worker = subparsers.add_parser("worker", help="run the outbox delivery and scheduled jobs, without a web server")
+    worker.set_defaults(handler=_worker)
 
 
 def _port(value: str) -> int:
@@ -54,7 +58,15 @@ def _serve(arguments: argparse.Namespace) -> int:
     favour_the_event_loop()
     with asyncio.Runner(loop_factory=_fastest_event_loop()) as runner:
         runner.run(serve(build_assistant(settings), listener=listener, socket_mode=arguments.socket_mode,
-                         when_ready=tune_garbage_collection))
+                         worker=not arguments.no_worker, when_ready=tune_garbage_collection))
+    return 0
+
+
+def _worker(arguments: argparse.Namespace) -> int:
+    settings = load_settings()
+    configure_logging(settings)
+    with asyncio.Runner(loop_factory=_fastest_event_loop()) as runner:
+        runner.run(work(build_assistant(settings)))
     return 0
 
 
@@ -109,11 +121,12 @@ def open_listener(host: str, port: int) -> socket.socket:
         raise ConfigurationError(f"Cannot listen on {host}:{port}: {error.strerror}.") from None
 
 
-async def serve(assistant: Assistant, *, listener: socket.socket, socket_mode: bool = False,
+async def serve(assistant: Assistant, *, listener: socket.socket, socket_mode: bool = False, worker: bool = True,
                 stop: asyncio.Event | None = None, when_ready: Callable[[], None] | None = None) -> None:
     """Serve until SIGINT/SIGTERM (or `stop` is set), then close connections cleanly.
 
-    `when_ready` is called once everything is listening.
+    `when_ready` is called once everything is listening. Without `worker`, the outbox and the
+    scheduled jobs are left to `igbot worker` processes, so web and worker replicas scale apart.
     """
     stop = stop or _stop_on_signals()
     app = build_web_app(assistant)
@@ -121,26 +134,50 @@ async def serve(assistant: Assistant, *, listener: socket.socket, socket_mode: b
     await runner.setup()
     try:
         await web.SockSite(runner, listener).start()
-        async with _socket_mode(assistant, enabled=socket_mode), _background_jobs(assistant, app):
+        async with _socket_mode(assistant, enabled=socket_mode), _background_jobs(assistant, app, enabled=worker):
             unreachable = await asyncio.to_thread(ig_team_unreachable, assistant.settings, assistant.engine)
             if unreachable:
                 log.warning("ig team unreachable: %s", unreachable)
             if when_ready is not None:
                 when_ready()
             host, port = listener.getsockname()[:2]
-            log.info("igbot is listening on http://%s:%s slack=%s socket_mode=%s teams=%s pid=%s", host, port,
-                     assistant.settings.slack_enabled, socket_mode, assistant.settings.teams_enabled, os.getpid())
+            log.info("igbot is listening url=%s slack=%s socket_mode=%s teams=%s worker=%s pid=%s",
+                     f"http://{host}:{port}", assistant.settings.slack_enabled, socket_mode,
+                     assistant.settings.teams_enabled, worker, os.getpid())
+            await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+async def work(assistant: Assistant, *, stop: asyncio.Event | None = None,
+               when_ready: Callable[[], None] | None = None) -> None:
+    """`igbot worker`: the channels set up to send (not to receive), and the schedule, until SIGINT/SIGTERM."""
+    stop = stop or _stop_on_signals()
+    app = build_web_app(assistant)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()  # opens the channels' connection pools; nothing listens
+    try:
+        async with _background_jobs(assistant, app, enabled=True):
+            if when_ready is not None:
+                when_ready()
+            log.info("igbot worker is running slack=%s teams=%s pid=%s", assistant.settings.slack_enabled,
+                     assistant.settings.teams_enabled, os.getpid())
             await stop.wait()
     finally:
         await runner.cleanup()
 
 
 @contextlib.asynccontextmanager
-async def _background_jobs(assistant: Assistant, app: web.Application) -> AsyncIterator[None]:
-    """The schedule, with the outbox delivery worker, for as long as the server runs."""
+async def _background_jobs(assistant: Assistant, app: web.Application, *, enabled: bool) -> AsyncIterator[None]:
+    """The schedule, with the outbox delivery worker, for as long as the server runs (when it runs them)."""
     from bot.app.background import start_background_jobs
+    from bot.app.operations import BACKGROUND_JOBS
 
+    if not enabled:
+        yield
+        return
     jobs = start_background_jobs(assistant, channel_messengers(app))
+    app[BACKGROUND_JOBS].extend(jobs)  # for /readyz
     try:
         yield
     finally:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from bot.app import operations
+from bot.core import metrics
 from bot.core.assistant import Assistant
 from bot.core.messenger import Messenger
 
@@ -19,11 +22,36 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def log_requests(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """One line a request: the route (never the query or the body), the status and how long it took."""
+    started = time.perf_counter()
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        return response
+    except web.HTTPException as error:
+        status = error.status
+        raise
+    finally:
+        route = request.match_info.route.resource.canonical if request.match_info.route.resource else "unmatched"
+        elapsed = time.perf_counter() - started
+        metrics.REQUESTS.labels(route, str(status)).inc()
+        metrics.REQUEST_SECONDS.labels(route).observe(elapsed)
+        log.info("request method=%s route=%s status=%d duration_ms=%.1f", request.method, route, status,
+                 elapsed * 1000)
+
+
 def build_web_app(assistant: Assistant) -> web.Application:
     """Mount each channel whose settings are present; the others stay off."""
-    app = web.Application(client_max_size=1024 * 1024)
+    app = web.Application(client_max_size=1024 * 1024, middlewares=[log_requests])
     app[ASSISTANT] = assistant
     app.router.add_get("/healthz", healthz)
+    operations.add_routes(app, assistant)
     for mount in _channel_mounts():
         mount(app, assistant)
     return app

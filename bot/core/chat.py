@@ -37,6 +37,11 @@ class IncomingMessage:
     delivery_id: str | None = None
     shared: bool = False
 
+    @property
+    def platform_identity(self) -> str | None:
+        """Who sent it on their platform ("slack:U123"), whether or not they are in the directory."""
+        return f"{self.channel.value}:{self.platform_user_id}" if self.platform_user_id else None
+
 
 @dataclass(frozen=True)
 class Citation:

@@ -11,13 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.core import logs
 from bot.core.errors import ConfigurationError
 
 EXAMPLE_PROFILE = Path(__file__).parent.parent / "profiles" / "example.yaml"
 
-# Libraries that write whole request and response bodies (what people typed) at DEBUG:
-# they never log below INFO, whatever LOG_LEVEL says.
-_PAYLOAD_LOGGERS = ("slack_bolt", "slack_sdk", "microsoft_agents", "sqlalchemy.engine", "aiohttp.client")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("", "0", "false", "no", "off")
@@ -42,6 +40,7 @@ class Settings:
     teams_openid_metadata_url: str | None = None
     teams_token_url: str | None = None
     teams_ig_channel: str | None = None
+    metrics_public: bool = False
 
     @property
     def uses_embedded_database(self) -> bool:
@@ -94,6 +93,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         teams_openid_metadata_url=env.get("TEAMS_OPENID_METADATA_URL") or None,
         teams_token_url=env.get("TEAMS_TOKEN_URL") or None,
         teams_ig_channel=env.get("TEAMS_IG_CHANNEL") or None,
+        metrics_public=_flag(env, "METRICS_PUBLIC"),
     )
 
 
@@ -114,17 +114,18 @@ def _check_slack(env: Mapping[str, str]) -> None:
 
 
 def configure_logging(settings: Settings, *, to_file: bool = False) -> None:
-    """Log to standard error, or (for the terminal chat) to igbot.log under IGBOT_HOME."""
+    """JSON lines to standard error, or (for the terminal chat) to igbot.log under IGBOT_HOME.
+
+    Private by construction (bot.core.logs): IDs, numbers and durations, never what people wrote,
+    and libraries held at WARNING whatever LOG_LEVEL says.
+    """
     handler: logging.Handler
     if to_file:
         settings.home.mkdir(parents=True, exist_ok=True)
         handler = logging.FileHandler(settings.home / "igbot.log", encoding="utf-8")
     else:
         handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-    logging.basicConfig(level=getattr(logging, settings.log_level), handlers=[handler], force=True)
-    for name in _PAYLOAD_LOGGERS:
-        logging.getLogger(name).setLevel(max(logging.INFO, getattr(logging, settings.log_level)))
+    logs.install(handler, level=settings.log_level)
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:

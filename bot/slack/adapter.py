@@ -7,9 +7,10 @@ then does the work in the background, so Slack always hears back within its thre
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +20,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core import wording
+from bot.core import metrics, wording
 from bot.core.assistant import Assistant
 from bot.core.chat import Channel, IncomingMessage
 from bot.core.conversation import start_action
@@ -31,6 +32,7 @@ from bot.slack.outgoing import Destination, SlackPoster
 log = logging.getLogger(__name__)
 
 Body = dict[str, Any]
+Listener = Callable[..., Awaitable[None]]
 
 SUBCOMMANDS = {
     "": "help:",
@@ -39,6 +41,18 @@ SUBCOMMANDS = {
     "share": start_action(home.SHARING_CHECK),
     "training": start_action(home.TRAINING),
 }
+
+
+def interaction_id(kind: str, body: Body, pressed: Body | None = None) -> str | None:
+    """The delivery id of a command, click or form submission: Slack's own ids for it, so a payload replayed
+    within the signature window (to this replica or another) is acted on once, like a retried event.
+
+    A trigger id is Slack's unique id for one interaction; a click's action timestamp goes with it.
+    """
+    trigger_id = body.get("trigger_id")
+    action_ts = (pressed or {}).get("action_ts")
+    parts = [part for part in (trigger_id, action_ts) if isinstance(part, str) and part]
+    return f"{kind}:{'/'.join(parts)}"[:100] if parts else None
 
 
 @dataclass
@@ -68,6 +82,7 @@ class SlackChannel:
     identity: SlackIdentity
     poster: SlackPoster
     queue: PersonQueue = field(default_factory=PersonQueue)
+    in_flight: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
     def create(cls, assistant: Assistant, client: AsyncWebClient) -> SlackChannel:
@@ -88,12 +103,39 @@ class SlackChannel:
         for middleware in (OnlyOurWorkspace(self.assistant.settings.slack_team_id), IgnoreNonPersonMessages(),
                            IdentifyCaller(self.identity)):
             app.use(middleware)
-        app.event("message")(self.on_direct_message)
-        app.event("app_mention")(self.on_mention)
-        app.event("app_home_opened")(self.on_home_opened)
-        app.command(re.compile(r"^/"))(self.on_command)  # /ig, or whatever the manifest names it
-        app.action(re.compile(rf"^{re.escape(blocks.CHOICE_ACTION)}:"))(self.on_button)
-        app.view(blocks.FORM_CALLBACK)(self.on_form_submitted)
+        app.event("message")(self._tracked(self.on_direct_message))
+        app.event("app_mention")(self._tracked(self.on_mention))
+        app.event("app_home_opened")(self._tracked(self.on_home_opened))
+        app.command(re.compile(r"^/"))(self._tracked(self.on_command))  # /ig, or whatever the manifest names it
+        app.action(re.compile(rf"^{re.escape(blocks.CHOICE_ACTION)}:"))(self._tracked(self.on_button))
+        app.view(blocks.FORM_CALLBACK)(self._tracked(self.on_form_submitted))
+
+    def _tracked(self, listener: Listener) -> Listener:
+        """The listener, counted as in flight while it runs, so a shutdown can wait for what Slack was told
+        was received. (bolt passes arguments by name: `wraps` keeps the listener's for it to read.)"""
+        @functools.wraps(listener)
+        async def run(**arguments: Any) -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                self.in_flight.add(task)
+            try:
+                await listener(**arguments)
+            finally:
+                if task is not None:
+                    self.in_flight.discard(task)
+
+        return run
+
+    async def drain(self, timeout: float) -> int:
+        """Wait up to `timeout` seconds for the listeners in flight to finish; how many did not."""
+        for _ in range(20):  # let listeners bolt has scheduled, whose requests were acknowledged, start
+            await asyncio.sleep(0)
+        pending = {task for task in self.in_flight if not task.done()}
+        if pending:
+            _, pending = await asyncio.wait(pending, timeout=timeout)
+        if pending:
+            log.warning("shutdown left Slack work unfinished listeners=%d", len(pending))
+        return len(pending)
 
     # Listeners: bolt passes `body`, `context` and `ack` by these names. ---------------------------
 
@@ -130,7 +172,7 @@ class SlackChannel:
         text = markup.plain_text(body.get("text") or "")
         action = SUBCOMMANDS.get(text.lower())
         await self.converse(caller, destination, text=text if action is None else "", action=action,
-                            trigger_id=body.get("trigger_id"))
+                            trigger_id=body.get("trigger_id"), delivery_id=interaction_id("command", body))
 
     async def on_button(self, ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None:
         await ack()
@@ -141,7 +183,7 @@ class SlackChannel:
         label = (pressed.get("text") or {}).get("text", "")
         destination = await self._after_click(body, caller, label)
         await self.converse(caller, destination, text=label, action=pressed["value"], trigger_id=body.get("trigger_id"),
-                            shared=destination.shared)
+                            shared=destination.shared, delivery_id=interaction_id("click", body, pressed))
 
     async def on_form_submitted(self, ack: AsyncAck, body: Body, context: AsyncBoltContext) -> None:
         await ack()
@@ -154,7 +196,7 @@ class SlackChannel:
             return
         destination = Destination.from_metadata(metadata, user_id=caller.slack_user_id)
         await self.converse(caller, destination, action=form_id, form=blocks.submitted_values(view),
-                            trigger_id=body.get("trigger_id"))
+                            trigger_id=body.get("trigger_id"), delivery_id=interaction_id("form", body))
 
     async def on_home_opened(self, body: Body, context: AsyncBoltContext) -> None:
         caller = caller_of(context)
@@ -172,7 +214,9 @@ class SlackChannel:
                                   supports_forms=bool(trigger_id), platform_user_id=caller.slack_user_id,
                                   delivery_id=delivery_id, shared=shared)
         async with self.queue.turn(caller.slack_user_id):
-            replies = await self.assistant.conversation.handle(message)
+            with metrics.TURN_SECONDS.labels("slack").time():
+                replies = await self.assistant.conversation.handle(message)
+            metrics.TURNS.labels("slack", "answered" if replies else "nothing").inc()
             await self.poster.deliver(destination, replies, trigger_id=trigger_id)
 
     async def publish_home(self, caller: Caller) -> None:

@@ -7,19 +7,22 @@ server carries on.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 import orjson
 from aiohttp import ClientSession, web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.core import metrics, payloads
 from bot.core.assistant import Assistant
 from bot.core.settings import Settings
 from bot.slack.adapter import SlackChannel
@@ -28,6 +31,9 @@ from bot.slack.outgoing import rate_limit_retries
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+# On SIGTERM: how long to wait for the work behind requests already acknowledged (seconds).
+SHUTDOWN_GRACE = 20.0
+SIGNATURE_WINDOW = 5 * 60  # seconds: Slack's rule for how old a signed request may be
 SLACK_CHANNEL = web.AppKey("slack_channel", SlackChannel)
 
 
@@ -42,9 +48,10 @@ def web_client(settings: Settings, *, token: str | None = None) -> AsyncWebClien
 
 def _web_api_logger() -> logging.Logger:
     """slack_sdk writes out every request's whole payload for a debug line unless its logger's own
-    level (not the level it inherits) is above DEBUG: a lot of work on every answer, then dropped."""
+    level (not the level it inherits) is above DEBUG: a lot of work on every answer, then dropped.
+    Held at WARNING like every library logger (bot.core.logs)."""
     logger = logging.getLogger("slack_sdk.web.igbot")
-    logger.setLevel(max(logging.INFO, logger.getEffectiveLevel()))
+    logger.setLevel(logging.WARNING)
     return logger
 
 
@@ -83,39 +90,80 @@ async def close_session(channel: SlackChannel) -> None:
         await session.close()
 
 
+_TEXT = {"text": str, "type": str}
+# The fields bolt and igbot read, with the types Slack sends; a signed payload with another type is refused.
+SLACK_SHAPE: payloads.Shape = {
+    **{name: str for name in ("type", "token", "team_id", "user_id", "channel_id", "enterprise_id", "event_id",
+                              "api_app_id", "trigger_id", "response_url", "text", "command", "challenge",
+                              "callback_id", "action_ts")},
+    "team": {"id": str, "domain": str}, "enterprise": {"id": str}, "channel": {"id": str, "name": str},
+    "user": {"id": str, "team_id": str, "name": str, "username": str},
+    "authorizations": [{"team_id": str, "user_id": str, "enterprise_id": str}],
+    "event": {**{name: str for name in ("type", "user", "text", "channel", "channel_type", "ts", "thread_ts",
+                                        "subtype", "bot_id", "tab", "team", "event_ts")},
+              "channel": (str, dict), "user": (str, dict), "message": dict, "blocks": list, "files": list},
+    "container": {"type": str, "channel_id": str, "message_ts": str, "view_id": str, "is_ephemeral": bool},
+    "message": {"ts": str, "text": str, "thread_ts": str, "blocks": [dict]},
+    "view": {"id": str, "type": str, "callback_id": str, "private_metadata": str, "blocks": [dict],
+             "state": {"values": dict}},
+    "actions": [{"type": str, "action_id": str, "block_id": str, "value": str, "action_ts": str, "text": _TEXT}],
+}
+
+
 @dataclass
 class SlackEndpoint:
     bolt: AsyncApp
     verifier: SignatureVerifier
 
     async def handle(self, request: web.Request) -> web.Response:
-        try:
-            raw = await request.read()
-            body = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return _refuse(400, "the body is not UTF-8 text")
-        if not self._signed(body, request):
+        raw = await request.read()
+        if not self._signed(raw, request):
             return _refuse(401, "invalid or stale signature")
         try:
-            parsed = parse_body(body, request.content_type)
-        except ValueError:
-            return _refuse(400, "the body is not a Slack payload")
+            parsed = parse(raw.decode("utf-8", errors="replace"), request.content_type)
+        except payloads.MalformedPayload as error:
+            return _refuse(400, str(error))
         if not isinstance(parsed, dict) or not parsed:
             return _refuse(400, "the body is not a Slack payload")
-        # Signed already: bolt's own signature check is off (see build_bolt_app).
-        response = await self.bolt.async_dispatch(
-            AsyncBoltRequest(body=body, query=request.query_string, headers=dict(request.headers)))
+        problem = payloads.shape_problem(parsed, SLACK_SHAPE)
+        if problem:
+            return _refuse(400, problem)
+        # Signed already: bolt's own signature check is off (see build_bolt_app). Bolt takes a body
+        # already parsed (and repaired) only in what it calls Socket Mode, whose one other difference,
+        # skipping that check, changes nothing here.
+        try:
+            bolt_request = AsyncBoltRequest(body=parsed, query=request.query_string, headers=dict(request.headers),
+                                            mode="socket_mode")
+        except (AttributeError, TypeError, KeyError, IndexError):  # bolt reads a field the shape does not cover
+            return _refuse(400, "a field of the payload has the wrong type")
+        response = await self.bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(response)
 
-    def _signed(self, body: str, request: web.Request) -> bool:
+    def _signed(self, body: bytes, request: web.Request) -> bool:
         timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
         signature = request.headers.get("X-Slack-Signature", "")
-        if not timestamp.isdigit() or not signature.isascii():
+        if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12) or not signature.isascii():
             return False
-        return self.verifier.is_valid(body=body, timestamp=timestamp, signature=signature)
+        if abs(self.verifier.clock.now() - int(timestamp)) > SIGNATURE_WINDOW:
+            return False
+        # Over the bytes as sent (slack_sdk's verifier would decode them first, and fail on any that are not UTF-8).
+        expected = hmac.new(self.verifier.signing_secret.encode(), b"v0:" + timestamp.encode() + b":" + body,
+                            hashlib.sha256).hexdigest()
+        return hmac.compare_digest("v0=" + expected, signature)
+
+
+def parse(body: str, content_type: str | None) -> Any:
+    """A Slack body: JSON (events), a form with a JSON `payload` (interactivity), or a plain form (commands)."""
+    if content_type == "application/json" or body.startswith("{"):
+        return payloads.loads(body)
+    form = dict(parse_qsl(body, keep_blank_values=True))
+    if "payload" in form:
+        return payloads.loads(form["payload"])
+    return form
 
 
 def _refuse(status: int, reason: str) -> web.Response:
+    metrics.REFUSED.labels("slack", str(status)).inc()
     log.warning("refused a Slack request status=%s reason=%s", status, reason)
     return web.json_response({"error": reason}, status=status)
 
@@ -131,4 +179,5 @@ def mount(app: web.Application, assistant: Assistant) -> None:
     app[SLACK_CHANNEL] = channel
     app.router.add_post(EVENTS_PATH, endpoint.handle)
     app.on_startup.append(lambda _app: open_session(channel))
+    app.on_shutdown.append(lambda _app: channel.drain(SHUTDOWN_GRACE))
     app.on_cleanup.append(lambda _app: close_session(channel))

@@ -9,7 +9,6 @@ sent back to the activity's service URL as an Adaptive Card.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from microsoft_agents.hosting.core.connector import ConnectorClientBase
 from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 from sqlalchemy import Engine
 
+from bot.core import metrics, payloads
 from bot.core.chat import Channel, IncomingMessage, Reply
 from bot.core.conversation import Conversation
 from bot.teams import activities, identity
@@ -75,8 +75,8 @@ class TeamsBot:
             return _error(503, "Token signing keys are unavailable; try again shortly.")
         except activities.MalformedActivity as error:
             return _error(400, f"Not a Bot Framework activity: {error}.")
-        if self.tenant_id and activities.tenant_of(activity) not in (None, self.tenant_id):
-            log.info("refused an activity from another tenant conversation=%s", activity.conversation.id)
+        if self.tenant_id and activities.tenant_of(activity) != self.tenant_id:
+            log.info("refused an activity from another tenant or none conversation=%s", activity.conversation.id)
             return _error(403, "This bot serves one organisation's tenant only.")
         identity_claims = ClaimsIdentity(verified.claims, authentication_type="Bearer") if verified else ClaimsIdentity()
         try:
@@ -108,7 +108,9 @@ class TeamsBot:
         message = self._message(activity, staff_id)
         if message is None:
             return
-        replies = await self.conversation.handle(message)
+        with metrics.TURN_SECONDS.labels("teams").time():
+            replies = await self.conversation.handle(message)
+        metrics.TURNS.labels("teams", "answered" if replies else "nothing").inc()
         if replies:
             await context.send_activities([activities.reply_activity(reply) for reply in replies])
 
@@ -147,11 +149,11 @@ class TeamsBot:
 
 
 async def _json(request: web.Request) -> object:
-    raw = await request.read()
+    """The body as JSON: bytes that are not UTF-8 and lone surrogates repaired, too deep refused."""
     try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise activities.MalformedActivity("the body is not JSON") from None
+        return payloads.loads(await request.read())
+    except payloads.MalformedPayload as error:
+        raise activities.MalformedActivity(str(error)) from None
 
 
 def _error(status: int, message: str) -> web.Response:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TextIO
 
 from bot.core import wording
 from bot.core.chat import Channel, Choice, IncomingMessage, Reply
 from bot.core.conversation import Conversation
+from bot.core.neutralise import for_terminal
 
 _BOLD = re.compile(r"\*([^*\n]+)\*")
 
@@ -47,6 +48,9 @@ class ConsoleChat:
 
 
 def render(reply: Reply, *, styled: bool = False, first_number: int = 1) -> str:
+    """The reply as terminal text; whatever it repeats of what people typed has no control or escape
+    characters left by the time igbot's own styling is added."""
+    reply = _neutralised(reply)
     lines: list[str] = []
     if reply.title:
         lines.append(_bold(reply.title, styled))
@@ -64,6 +68,16 @@ def render(reply: Reply, *, styled: bool = False, first_number: int = 1) -> str:
     else:
         lines += [f"  {choice}" for choice in numbered]
     return "\n".join(lines)
+
+
+def _neutralised(reply: Reply) -> Reply:
+    return replace(
+        reply, text=for_terminal(reply.text), title=for_terminal(reply.title) if reply.title else reply.title,
+        notes=tuple(for_terminal(note) for note in reply.notes),
+        choices=tuple(replace(choice, label=for_terminal(choice.label)) for choice in reply.choices),
+        citations=tuple(replace(citation, ref=for_terminal(citation.ref),
+                                url=for_terminal(citation.url) if citation.url else None)
+                        for citation in reply.citations))
 
 
 def _bold(text: str, styled: bool) -> str:

@@ -67,10 +67,11 @@ def test_the_future_and_the_distant_past_are_refused() -> None:
 
 
 @pytest.mark.parametrize(("typed", "count"), [
-    ("12", 12), ("about 12", 12), ("roughly 1,200 people", 1200), ("10-20", 20), ("10 to 20", 20),
+    ("12", 12), ("about 12", 12), ("roughly 1,200 people", 1200), ("10-20", [10, 20]), ("10 to 20", [10, 20]),
+    ("20-10", [10, 20]), ("5-5", 5),
     ("one", 1), ("nobody", 0), ("not sure", None), ("Don't know", None), ("~40 clients", 40),
 ])
-def test_rough_numbers_of_people(typed: str, count: int | None) -> None:
+def test_rough_numbers_of_people(typed: str, count: int | list[int] | None) -> None:
     assert parse_people(typed) == count
 
 

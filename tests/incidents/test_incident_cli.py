@@ -88,6 +88,17 @@ def test_the_register_exports_as_csv_safe_to_open_in_a_spreadsheet(engine: Engin
     assert capsys.readouterr().out.startswith("reference,status,kind,")
 
 
+def test_the_register_csv_quotes_hidden_formulas_and_drops_escape_codes(engine: Engine, profile: Profile,
+                                                                       tmp_path: Path) -> None:
+    _report(engine, profile, description={"text": " \t=cmd|' /C calc'!A0", "removed": []})
+    _report(engine, profile, description={"text": "lost \x1b[2J\x1b]0;owned\x07 the laptop", "removed": []})
+    output = tmp_path / "register.csv"
+    assert main(["incident", "export", "--csv", "--output", str(output)]) == 0
+    rows = list(csv.DictReader(output.open(encoding="utf-8")))
+    assert rows[0]["description"].startswith("'")
+    assert rows[1]["description"] == "lost [2J]0;owned the laptop"
+
+
 def _audit_ids(engine: Engine, profile: Profile) -> list[int]:
     _triage(engine, profile, _report(engine, profile))  # reported, graded, triaged
     with engine.begin() as connection:
@@ -112,6 +123,48 @@ def test_audit_verify_names_the_event_after_a_removed_one(engine: Engine, profil
     assert main(["audit", "verify"]) == 1
     error = capsys.readouterr().err
     assert f"event {ids[2]}" in error and "removed" in error
+
+
+def test_audit_verify_names_the_last_events_removed(engine: Engine, profile: Profile, capsys) -> None:  # type: ignore[no-untyped-def]
+    ids = _audit_ids(engine, profile)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM audit_event WHERE id >= :id"), {"id": ids[-2]})
+    assert main(["audit", "verify"]) == 1
+    assert capsys.readouterr().err == (
+        f"igbot: the audit log is not intact: event {ids[-1]} — the last 2 event(s) were removed: those after event "
+        f"{ids[-3]}, up to event {ids[-1]}.\n")
+
+
+def test_audit_verify_says_when_every_event_was_removed(engine: Engine, profile: Profile, capsys) -> None:  # type: ignore[no-untyped-def]
+    ids = _audit_ids(engine, profile)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM audit_event"))
+    assert main(["audit", "verify"]) == 1
+    error = capsys.readouterr().err
+    assert f"all {len(ids)} events were removed" in error and f"event {ids[-1]}" in error
+
+
+def test_audit_verify_says_when_the_anchor_itself_was_removed(engine: Engine, profile: Profile, capsys) -> None:  # type: ignore[no-untyped-def]
+    _audit_ids(engine, profile)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM audit_anchor"))
+    assert main(["audit", "verify"]) == 1
+    assert "audit_anchor" in capsys.readouterr().err
+
+
+def test_a_daily_checkpoint_of_the_audit_log_goes_to_the_ig_team(engine: Engine, profile: Profile) -> None:
+    from bot.core.outbox import replies_of
+    from storage import outbox
+    from workflows.audit_checkpoint import send_checkpoint
+
+    ids = _audit_ids(engine, profile)
+    with session_scope(engine) as session:
+        assert send_checkpoint(session=session, now=NOW, zone=profile.working_hours.zone)
+        assert not send_checkpoint(session=session, now=NOW, zone=profile.working_hours.zone), "once a day"
+    with session_scope(engine) as session:
+        [message] = [item for item in outbox.get_all(session=session) if item.dedup_key.startswith("audit-checkpoint:")]
+        [reply] = replies_of(message)
+    assert message.to_ig_team and f"holds {len(ids)} events, ending with event {ids[-1]}" in reply.text
 
 
 def test_the_export_is_csv_by_default_and_has_the_notes_added_later(engine: Engine, profile: Profile, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -186,7 +186,7 @@ def test_the_reporter_adds_information_later_and_others_cannot(store_report, cha
 def test_an_unknown_or_malformed_reference_is_explained(chat_as) -> None:  # type: ignore[no-untyped-def]
     harriet = chat_as(HARRIET)
     assert harriet.text("triage IG-2026-0099") == "There's no incident IG-2026-0099. References look like IG-2026-0042."
-    assert "Open incidents" not in harriet.text("incidents")
+    assert harriet.text("incidents") == "There are no incidents waiting to be closed."
 
 
 def test_the_ig_team_lists_open_incidents_with_time_left(store_report, chat_as, clock) -> None:  # type: ignore[no-untyped-def]
@@ -198,6 +198,17 @@ def test_the_ig_team_lists_open_incidents_with_time_left(store_report, chat_as, 
     assert f"*{second}* Near miss" in listed and "not reportable" in listed
     assert "2 days 21 hours left" in listed
     assert "Only" in chat_as(SAM).text("incidents")
+
+
+def test_a_notified_incident_stays_listed_until_it_is_closed(store_report, chat_as) -> None:  # type: ignore[no-untyped-def]
+    reference = store_report()
+    harriet = chat_as(HARRIET)
+    harriet.say(f"confirm {reference}")
+    assert "notified" in harriet.text(f"notified {reference} ICO-123").lower()
+    listed = harriet.text("incidents")
+    assert f"*{reference}*" in listed and "notified" in listed.lower()
+    harriet.say(f"close {reference} Check the address before sending")
+    assert harriet.text("incidents") == "There are no incidents waiting to be closed."
 
 
 def test_references_are_unique_under_concurrent_reports_and_restart_each_year(store_report) -> None:  # type: ignore[no-untyped-def]

@@ -322,3 +322,41 @@ def test_in_the_terminal_a_typed_number_answers_a_number_question(conversation, 
     [question] = terminal.say("1")[-1:]
     assert "Question 7 of 10" in question.text, "1 person affected, not the first button (Back)"
     assert "Or type: back" in terminal.output.getvalue()  # type: ignore[attr-defined]  # a StringIO here
+
+
+def test_a_range_of_people_is_kept_as_a_range(chat_as, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    sam = chat_as(SAM)
+    for line in ANSWERS[:6]:
+        sam.say(line)
+    assert "Question 7 of 10" in sam.text("10-20 people")
+    for line in ANSWERS[7:-1]:
+        sam.say(line)
+    assert "People affected*: 10 to 20" in sam.say(ANSWERS[-1])[-1].text, "the summary before sending"
+    sam.say(action="incident-report:send")
+    incident = _stored(engine, "IG-2026-0001")
+    assert incident is not None and (incident.people_affected_from, incident.people_affected) == (10, 20)
+
+
+def test_staff_are_told_the_same_thing_about_where_to_report(chat_as, engine: Engine, profile: Profile) -> None:  # type: ignore[no-untyped-def]
+    sam = chat_as(SAM)
+    received = [reply for line in ANSWERS for reply in sam.say(line)] + sam.say(action="incident-report:send")
+    assert "Also log it in Ulysses incident reporting software" in received[-1].text
+    assert "Ulysses incident reporting software" in sam.text("how do I report an incident?")
+    only_igbot = profile.model_copy(update={"organisation": profile.organisation.model_copy(
+        update={"log_in_incident_system_too": False})})
+    assert only_igbot.placeholders()["incident_system"] == "igbot (type *report an incident*)"
+
+
+def test_the_kinds_of_information_are_worded_by_the_profile(chat_as, profile: Profile) -> None:  # type: ignore[no-untyped-def]
+    from workflows.incidents.questions import BY_NAME, build_form, labelled
+
+    question = labelled(BY_NAME["data_kind"], profile)
+    assert question.option("special") is not None and "case notes" in question.option("special").label  # type: ignore[union-attr]
+    assert "case notes" not in question.option("personal").label  # type: ignore[union-attr]
+    form_options = next(field.options for field in build_form(profile).fields if field.name == "data_kind")
+    assert [option.label for option in form_options][:2] == [question.options[0].label, question.options[1].label]
+    sam = chat_as(SAM)
+    for line in ANSWERS[:3]:
+        sam.say(line)
+    [*_, asked] = sam.say(ANSWERS[3])  # the data question comes next, worded as the profile says
+    assert "drug test results" in " ".join(choice.label for choice in asked.choices)

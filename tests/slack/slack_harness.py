@@ -282,8 +282,11 @@ class SlackWorkspace:
         return await self.send(urlencode({"payload": json.dumps(payload)}),
                                content_type="application/x-www-form-urlencoded")
 
-    async def click(self, user: str, posted: Call, label: str, *, response_url: str | None = None) -> tuple[int, str]:
-        """Press the button labelled `label` on a message igbot posted (or sent through a response_url)."""
+    async def click(self, user: str, posted: Call, label: str, *, response_url: str | None = None,
+                    trigger_id: str | None = None) -> tuple[int, str]:
+        """Press the button labelled `label` on a message igbot posted (or sent through a response_url).
+
+        Pass the `trigger_id` of an earlier click to send that click again, as a replay would."""
         value = buttons(posted)[label]
         ephemeral = posted.method == "response_url"
         channel = posted.params.get("channel", "CTEAMROOM")
@@ -293,7 +296,7 @@ class SlackWorkspace:
             message["thread_ts"] = posted.params["thread_ts"]
         payload: dict[str, Any] = {
             "type": "block_actions", "user": {"id": user, "team_id": self.team_id},
-            "trigger_id": f"trigger.{next(self._ids)}",
+            "trigger_id": trigger_id or f"trigger.{next(self._ids)}",
             "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel,
                           "is_ephemeral": ephemeral},
             "channel": {"id": channel}, "message": message,
@@ -314,12 +317,13 @@ class SlackWorkspace:
         }
         return await self.interact(payload)
 
-    async def submit(self, user: str, opened: Call, values: dict[str, dict[str, Any]]) -> tuple[int, str]:
+    async def submit(self, user: str, opened: Call, values: dict[str, dict[str, Any]], *,
+                     trigger_id: str | None = None) -> tuple[int, str]:
         """Submit a modal igbot opened; `values` maps block ids to Slack's state for each input."""
         view = dict(opened.params["view"])
         view.update({"id": "VMODAL", "state": {"values": {name: {"value": state} for name, state in values.items()}}})
         return await self.interact({"type": "view_submission", "user": {"id": user, "team_id": self.team_id},
-                                    "trigger_id": f"trigger.{next(self._ids)}", "view": view})
+                                    "trigger_id": trigger_id or f"trigger.{next(self._ids)}", "view": view})
 
 
 @asynccontextmanager

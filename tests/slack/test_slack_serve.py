@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -39,8 +40,8 @@ async def igbot_serve(tmp_path: Path, *arguments: str, **values: str) -> AsyncIt
         while True:
             line = (await asyncio.wait_for(process.stderr.readline(), 60)).decode()
             assert line, "igbot serve stopped before it was listening"
-            if "igbot is listening on " in line:
-                yield line.split("listening on ")[1].split()[0], process
+            if "igbot is listening" in line:
+                yield json.loads(line)["url"], process
                 break
     finally:
         if process.returncode is None:

@@ -55,8 +55,11 @@ _HEDGES = re.compile(
 _RANGE = re.compile(r"^(\d+)\s*(?:-|to|–)\s*(\d+)$")
 
 
-def parse_people(raw: str) -> int | None:
-    """A rough number of people, or None for "not sure". A range counts as its upper end."""
+People = int | list[int] | None  # a number, a range kept as [lowest, highest], or None for "not sure"
+
+
+def parse_people(raw: str) -> People:
+    """A rough number of people, a range such as "10-20" (kept as a range), or None for "not sure"."""
     text = raw.strip().lower()
     if text in _UNKNOWN:
         return None
@@ -68,7 +71,8 @@ def parse_people(raw: str) -> int | None:
         return _NUMBER_WORDS[text]
     range_match = _RANGE.match(text)
     if range_match:
-        return _checked_people(int(range_match.group(2)))
+        low, high = sorted((int(range_match.group(1)), int(range_match.group(2))))
+        return [low, _checked_people(high)] if low != high else _checked_people(high)
     if re.fullmatch(r"-\s*\d+", text):
         raise InvalidAnswer(wording.PEOPLE_NEGATIVE)
     if re.fullmatch(r"\d+\.\d+", text):
@@ -76,6 +80,22 @@ def parse_people(raw: str) -> int | None:
     if not text.isdigit():
         raise InvalidAnswer(wording.PEOPLE_NOT_A_NUMBER)
     return _checked_people(int(text))
+
+
+def most_people(value: People) -> int | None:
+    """The number a grade is judged on: a range's highest end."""
+    return value[-1] if isinstance(value, list) else value
+
+
+def fewest_people(value: People) -> int | None:
+    """A range's lowest end; None when the answer was a single number or not known."""
+    return value[0] if isinstance(value, list) else None
+
+
+def describe_people(most: int | None, fewest: int | None) -> str:
+    if most is None:
+        return "not sure"
+    return f"{fewest:,} to {most:,}" if fewest is not None else f"{most:,}"
 
 
 def _checked_people(count: int) -> int:

@@ -19,6 +19,7 @@ from typing import Any, TextIO
 from sqlmodel import Session
 
 from bot.core.errors import CommandError
+from bot.core.neutralise import for_csv
 from bot.core.profile import Profile, load_profile
 from bot.core.settings import load_settings
 from storage import audit, directory, incidents
@@ -32,7 +33,7 @@ from workflows.incidents.kinds import kind_of
 _BOLD = re.compile(r"\*([^*\n]+)\*")
 _CSV_COLUMNS = (
     "reference", "status", "kind", "reported_via", "reported_at", "happened_at", "discovered_at", "deadline",
-    "data_kind", "vulnerable", "people_affected", "contained", "suggested_likelihood", "suggested_severity",
+    "data_kind", "vulnerable", "people_affected_from", "people_affected", "contained", "suggested_likelihood", "suggested_severity",
     "suggested_outcome", "likelihood", "severity", "outcome", "triaged_at", "notified_at", "ico_reference",
     "not_reportable_reason", "closed_at", "lessons_learnt", "description", "containment", "told", "grade_reason",
     "notes",
@@ -161,7 +162,7 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     text = value.isoformat() if isinstance(value, dt.datetime) else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return for_csv(text)
 
 
 def _write_csv(output: TextIO, rows: list[dict[str, str]]) -> None:

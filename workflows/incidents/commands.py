@@ -213,7 +213,7 @@ def _record(turn: Turn, incident: incidents.Incident, now: dt.datetime) -> Reply
 
 def _list(turn: Turn, now: dt.datetime) -> Reply:
     register.require_ig(turn.require_person())
-    open_incidents = incidents.get_open(session=turn.session)
+    open_incidents = incidents.get_not_closed(session=turn.session)
     if not open_incidents:
         return Reply(text=wording.NO_OPEN_INCIDENTS)
     lines = [notices.list_line(incident, turn.profile, now) for incident in open_incidents]

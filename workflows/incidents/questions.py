@@ -7,14 +7,24 @@ old); `problems` checks the answers together (none missing, not discovered befor
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.core.profile import Profile
 from bot.core.chat import Choice, FieldKind, Form, FormField
 from workflows.incidents import wording
-from workflows.incidents.answers import InvalidAnswer, check_past, clean_text, parse_people, parse_when
+from workflows.incidents.answers import (
+    InvalidAnswer,
+    check_past,
+    clean_text,
+    describe_people,
+    fewest_people,
+    most_people,
+    parse_people,
+    parse_when,
+)
 from workflows.incidents.grading import Contained, DataKind, Vulnerable
 from workflows.incidents.kinds import all_kinds
 
@@ -61,8 +71,10 @@ QUESTIONS: tuple[Question, ...] = (
              hint=wording.WHEN_HINT),
     Question("data_kind", "Kind of information", "What kind of information is involved?", QuestionKind.SELECT,
              options=_options((
-                 (DataKind.PERSONAL, "Personal data (names, contact details, case notes)"),
-                 (DataKind.SPECIAL, "Special category data (health, ethnicity, religion, sexuality, crime)"),
+                 (DataKind.PERSONAL, "Personal data only (names, contact details, addresses)"),
+                 # In a health or care service, case notes are about someone's health: special category.
+                 (DataKind.SPECIAL, "Health or other special category data (case notes, test results, "
+                                    "ethnicity, religion, sexuality, crime)"),
                  (DataKind.NONE, "No personal data"),
                  (DataKind.UNSURE, "Not sure"),
              ))),
@@ -92,6 +104,16 @@ QUESTIONS: tuple[Question, ...] = (
 )
 
 BY_NAME = {question.name: question for question in QUESTIONS}
+
+
+def labelled(question: Question, profile: Profile) -> Question:
+    """The question with its options worded as the organisation's profile says (its data categories)."""
+    labels: dict[str, str] = ({str(code): label for code, label in profile.incident_reporting.data_categories.items()}
+                              if question.name == "data_kind" else {})
+    if not labels:
+        return question
+    return replace(question, options=tuple(Option(option.code, labels.get(option.code, option.label))
+                                           for option in question.options))
 NAMES = tuple(question.name for question in QUESTIONS)
 
 
@@ -185,7 +207,7 @@ def _form_value(question: Question, raw: str) -> str:
     return raw
 
 
-def build_form() -> Form:
+def build_form(profile: Profile) -> Form:
     kinds = {
         QuestionKind.SELECT: FieldKind.SELECT,
         QuestionKind.WHEN: FieldKind.DATETIME,
@@ -201,7 +223,7 @@ def build_form() -> Form:
             hint=_form_hint(question),
             required=question.kind is not QuestionKind.PEOPLE,
         )
-        for question in QUESTIONS
+        for question in (labelled(question, profile) for question in QUESTIONS)
     )
     return Form(form_id=FORM_ID, title="Report an incident", fields=fields, submit_label="Send report")
 
@@ -231,5 +253,5 @@ def shown_value(question: Question, value: Any, zone: ZoneInfo) -> str:
     if question.kind is QuestionKind.WHEN:
         return short_local_time(dt.datetime.fromisoformat(value), zone)
     if question.kind is QuestionKind.PEOPLE:
-        return "not sure" if value is None else f"{value:,}"
+        return describe_people(most_people(value), fewest_people(value))
     return str(value["text"])

@@ -19,6 +19,7 @@ from storage import audit, incidents
 from storage.incidents import Incident
 from storage.models import StaffMember
 from workflows.incidents import notices, wording
+from workflows.incidents.answers import fewest_people, most_people
 from workflows.incidents.grading import Contained, DataKind, GradingFacts, Vulnerable, outcome_for, suggest
 from workflows.incidents.kinds import kind_of
 
@@ -29,7 +30,7 @@ def facts_of(answers: dict[str, Any]) -> GradingFacts:
         contained=Contained(answers["contained"]),
         data_kind=DataKind(answers["data_kind"]),
         vulnerable=Vulnerable(answers["vulnerable"]),
-        people_affected=answers["people_affected"],
+        people_affected=most_people(answers["people_affected"]),
     )
 
 
@@ -48,7 +49,8 @@ def store(*, session: Session, reporter: StaffMember, answers: dict[str, Any], c
         discovered_at=dt.datetime.fromisoformat(answers["discovered_at"]),
         data_kind=answers["data_kind"],
         vulnerable=answers["vulnerable"],
-        people_affected=answers["people_affected"],
+        people_affected=most_people(answers["people_affected"]),
+        people_affected_from=fewest_people(answers["people_affected"]),
         contained=answers["contained"],
         containment=answers["containment"]["text"],
         told=answers["told"]["text"],
@@ -92,6 +94,8 @@ def received(incident: Incident, *, reporter: StaffMember, profile: Profile, now
     reference = incident.reference
     deadline = notices.deadline_of(incident, profile)
     advice = [*kind_of(incident.kind).advice, wording.KEEP_EVIDENCE]
+    if profile.organisation.log_in_incident_system_too:
+        advice.append(wording.ALSO_LOG.format(incident_system=profile.organisation.incident_system, reference=reference))
     if deadline.is_overdue(now):
         next_steps = wording.NEXT_STEPS_OVERDUE
     else:

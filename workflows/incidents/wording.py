@@ -82,6 +82,7 @@ NEXT_STEPS_OVERDUE = (
     "overdue: the IG team will treat it as urgent."
 )
 ADD_LATER = "To add something later, type *add to {reference}* followed by what you want to add."
+ALSO_LOG = "Also log it in {incident_system}, as our incident policy asks, and quote *{reference}*: igbot's report does not replace it."
 ADD_INFORMATION = "Add information"
 
 # the IG team's channel
@@ -106,8 +107,8 @@ DISCARD = "Discard draft"
 NO_SUCH_INCIDENT = "There's no incident {reference}. References look like IG-2026-0042."
 NOT_A_REFERENCE = "{text} isn't an incident reference. References look like IG-2026-0042."
 NOT_YOURS = "Only the person who reported {reference} and the IG team can see or add to it."
-NO_OPEN_INCIDENTS = "There are no open incidents."
-OPEN_INCIDENTS = "*Open incidents* (oldest deadline first):"
+NO_OPEN_INCIDENTS = "There are no incidents waiting to be closed."
+OPEN_INCIDENTS = "*Incidents not yet closed* (oldest first), with their state:"
 CONFIRM_GRADE = "Confirm suggested grade"
 CHANGE_GRADE = "Change grade"
 MARK_NOTIFIED = "Notified the ICO"

@@ -95,3 +95,9 @@ def link_if_free(*, session: Session, member: StaffMember, slack_user_id: str | 
         session.refresh(member)
         return False
     return True
+
+
+def active_managers(*, session: Session) -> dict[int, int | None]:
+    """Every active member of staff's id, with their manager's id: one light query for a whole organisation."""
+    statement = select(StaffMember.id, StaffMember.manager_id).where(StaffMember.active)
+    return {staff_id: manager_id for staff_id, manager_id in session.exec(statement) if staff_id is not None}

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlalchemy import JSON, Column, update
+from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from storage.types import UTCDateTime, insert_for
 
@@ -80,6 +80,21 @@ def enqueue(
     return session.execute(statement).scalar_one_or_none() is not None
 
 
+def enqueue_many(*, session: Session, messages: Sequence[tuple[str, int, list[Any]]], now: dt.datetime,
+                 not_before: dt.datetime | None = None) -> set[str]:
+    """Queue many personal messages (dedup key, staff id, payload) in a few statements; the keys queued now."""
+    queued: set[str] = set()
+    insert = insert_for(session.get_bind().dialect.name, OutboxMessage)
+    for start in range(0, len(messages), 500):
+        values = [{"dedup_key": key, "staff_id": staff_id, "to_ig_team": False, "payload": payload,
+                   "status": OutboxStatus.PENDING.value, "attempts": 0, "next_attempt_at": not_before or now,
+                   "delivered_to": [], "created_at": now} for key, staff_id, payload in messages[start:start + 500]]
+        statement = insert.values(values).on_conflict_do_nothing(index_elements=["dedup_key"]).returning(
+            col(OutboxMessage.dedup_key))
+        queued.update(session.execute(statement).scalars().all())
+    return queued
+
+
 def get_by_key(*, session: Session, dedup_key: str) -> OutboxMessage | None:
     return session.exec(select(OutboxMessage).where(OutboxMessage.dedup_key == dedup_key)).first()
 
@@ -94,24 +109,31 @@ def get_all(*, session: Session, status: OutboxStatus | None = None) -> Sequence
 def claim_due(*, session: Session, now: dt.datetime, limit: int, lease: dt.timedelta) -> list[OutboxMessage]:
     """Take up to `limit` due messages for this worker.
 
-    Rows locked by another replica are skipped (`FOR UPDATE SKIP LOCKED` on PostgreSQL;
-    SQLite serialises writers and runs one worker). A claimed row is pushed `lease` into
-    the future, so if this worker dies before recording the outcome the row is tried again.
+    Rows locked by another replica are skipped (`FOR UPDATE SKIP LOCKED` on PostgreSQL), and
+    the claim itself only takes rows that are still due when it writes, so two workers sharing
+    an SQLite file never take the same row either. A claimed row is pushed `lease` into the
+    future, so if this worker dies before recording the outcome the row is tried again.
     """
-    statement = (
-        select(OutboxMessage)
+    candidates = list(session.exec(
+        select(OutboxMessage.id)
         .where(OutboxMessage.status == OutboxStatus.PENDING.value, col(OutboxMessage.next_attempt_at) <= now)
         .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
-    )
-    claimed = list(session.exec(statement).all())
-    for message in claimed:
-        message.attempts += 1
-        message.next_attempt_at = now + lease
-        session.add(message)
-    session.flush()
-    return claimed
+    ).all())
+    if not candidates:
+        return []
+    taken = set(session.exec(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(candidates), col(OutboxMessage.status) == OutboxStatus.PENDING.value,
+               col(OutboxMessage.next_attempt_at) <= now)
+        .values(attempts=col(OutboxMessage.attempts) + 1, next_attempt_at=now + lease)
+        .returning(col(OutboxMessage.id))
+    ).scalars().all())
+    rows = session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(taken))
+                        .execution_options(populate_existing=True)).all()
+    by_id = {message.id: message for message in rows}
+    return [by_id[message_id] for message_id in candidates if message_id in by_id]
 
 
 def mark_sent(*, session: Session, message_id: int, now: dt.datetime, delivered_to: Sequence[str]) -> None:
@@ -138,3 +160,10 @@ def mark_retry(*, session: Session, message_id: int, now: dt.datetime, error: st
         message.next_attempt_at = retry_at
     session.add(message)
     session.flush()
+
+
+def count_failed_since(*, session: Session, since: dt.datetime) -> int:
+    """Messages given up on (dead letters) that were queued since `since`."""
+    statement = select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.status == OutboxStatus.FAILED.value, col(OutboxMessage.created_at) >= since)
+    return session.exec(statement).one()

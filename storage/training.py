@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from storage import directory
 from storage.types import UTCDateTime
@@ -75,19 +75,34 @@ def latest_completion(*, session: Session, staff_id: int, course: str) -> dt.dat
     return latest.completed_on if latest is not None else None
 
 
-def status(*, session: Session, staff_id: int, course: str, validity_months: int, today: dt.date) -> TrainingStatus:
-    """The course is valid for `validity_months` from the latest completion; due soon in its last month."""
+def status(*, session: Session, staff_id: int, course: str, validity_months: int, today: dt.date,
+           due_soon_days: int = DUE_SOON_DAYS) -> TrainingStatus:
+    """The course is valid for `validity_months` from the latest completion; due soon in its last `due_soon_days`."""
     completed_on = latest_completion(session=session, staff_id=staff_id, course=course)
+    return status_from(completed_on, course=course, validity_months=validity_months, today=today,
+                       due_soon_days=due_soon_days)
+
+
+def status_from(completed_on: dt.date | None, *, course: str, validity_months: int, today: dt.date,
+                due_soon_days: int = DUE_SOON_DAYS) -> TrainingStatus:
+    """Where someone stands on `today`, given their latest completion (None: never)."""
     if completed_on is None:
         return TrainingStatus(course=course, state=TrainingState.NEVER)
     valid_until = add_months(completed_on, validity_months)
     if today >= valid_until:
         state = TrainingState.OVERDUE
-    elif today >= valid_until - dt.timedelta(days=DUE_SOON_DAYS):
+    elif today >= valid_until - dt.timedelta(days=due_soon_days):
         state = TrainingState.DUE_SOON
     else:
         state = TrainingState.CURRENT
     return TrainingStatus(course=course, state=state, completed_on=completed_on, valid_until=valid_until)
+
+
+def latest_completions(*, session: Session, course: str) -> dict[int, dt.date]:
+    """Each member of staff's latest completion of `course`, in one query."""
+    statement = (select(TrainingRecord.staff_id, func.max(TrainingRecord.completed_on))
+                 .where(TrainingRecord.course == course).group_by(col(TrainingRecord.staff_id)))
+    return {staff_id: completed_on for staff_id, completed_on in session.exec(statement)}
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -125,3 +140,11 @@ def seed_demo_completions(*, session: Session, course: str, validity_months: int
 
 def _digest(text: str) -> int:
     return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
+
+
+def trained_between(*, session: Session, course: str, after: dt.date, until: dt.date) -> set[int]:
+    """Staff with a completion of `course` after `after` and on or before `until`: those trained at `until`."""
+    statement = select(TrainingRecord.staff_id).distinct().where(
+        TrainingRecord.course == course, col(TrainingRecord.completed_on) > after,
+        col(TrainingRecord.completed_on) <= until)
+    return set(session.exec(statement).all())

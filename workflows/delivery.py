@@ -2,9 +2,14 @@
 
 The delivery worker claims due messages (several replicas can run it on PostgreSQL: claimed
 rows are skipped by the others), sends each through the registered Messengers, and records
-the outcome: sent, or tried again later with a growing pause, or failed after
-`MAX_ATTEMPTS`. Where a message already reached a person or a channel is remembered, so a
-retry never sends it there twice. `igbot serve` runs it as a job of the schedule.
+the outcome: sent, or tried again later with a growing pause (or after the platform's
+Retry-After), or failed after `MAX_ATTEMPTS` (a dead letter, counted in the IG officer's
+digest). Where a message already reached a person or a channel is remembered, so a retry
+never sends it there twice. `igbot serve` runs it as a job of the schedule.
+
+Messages go out concurrently, up to `CONCURRENCY` at once, one at a time to any one
+conversation, and within each platform's rate limits (`workflows.throttle`): per app, and
+per conversation.
 """
 
 from __future__ import annotations
@@ -12,7 +17,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -24,6 +30,7 @@ from bot.core.messenger import Messenger
 from storage import directory, outbox
 from storage.engine import session_scope
 from storage.models import StaffMember
+from workflows.throttle import Throttle, retry_after_of
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +38,8 @@ MAX_ATTEMPTS = 8
 LEASE = dt.timedelta(minutes=5)
 FIRST_RETRY = dt.timedelta(minutes=1)
 LONGEST_RETRY = dt.timedelta(hours=1)
-BATCH = 20
+BATCH = 200
+CONCURRENCY = 16
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,7 @@ class Parcel:
 class Attempt:
     delivered_to: list[str]
     error: str | None = None
+    retry_after: float | None = None  # seconds the platform asked us to wait
 
 
 @dataclass(frozen=True)
@@ -59,23 +68,60 @@ class DeliveryRun:
     retrying: int = 0
     failed: int = 0
 
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retrying + self.failed
+
+    def __add__(self, other: DeliveryRun) -> DeliveryRun:
+        return DeliveryRun(self.sent + other.sent, self.retrying + other.retrying, self.failed + other.failed)
+
 
 async def deliver_due(*, engine: Engine, messengers: Sequence[Messenger], now: dt.datetime,
-                      limit: int = BATCH) -> DeliveryRun:
+                      limit: int = BATCH, throttle: Throttle | None = None) -> DeliveryRun:
     """Send every due message (up to `limit`) and record what happened to each."""
     parcels = await asyncio.to_thread(_claim, engine, now, limit)
-    sent = retrying = failed = 0
-    for parcel in parcels:
-        attempt = await _send(parcel, messengers)
-        retry_at = None if attempt.error is None else _retry_at(parcel.attempts, now)
-        await asyncio.to_thread(_record, engine, parcel, attempt, now, retry_at)
-        if attempt.error is None:
-            sent += 1
-        elif retry_at is None:
-            failed += 1
-        else:
-            retrying += 1
-    return DeliveryRun(sent=sent, retrying=retrying, failed=failed)
+    limited = (throttle or Throttle()).wrap(messengers)
+    by_recipient: dict[str, list[Parcel]] = defaultdict(list)
+    for parcel in parcels:  # one conversation's messages go one after another, in order
+        by_recipient[_recipient(parcel)].append(parcel)
+    gate = asyncio.Semaphore(CONCURRENCY)
+
+    async def deliver(queue: list[Parcel]) -> DeliveryRun:
+        run = DeliveryRun()
+        for parcel in queue:
+            async with gate:
+                run += await _deliver_one(engine, parcel, limited, now)
+        return run
+
+    runs = await asyncio.gather(*(deliver(queue) for queue in by_recipient.values()))
+    return sum(runs, DeliveryRun())
+
+
+def _recipient(parcel: Parcel) -> str:
+    if parcel.to_ig_team:
+        return "ig-team"
+    return f"staff:{parcel.person.id}" if parcel.person is not None else f"message:{parcel.message_id}"
+
+
+async def deliver_all_due(*, engine: Engine, messengers: Sequence[Messenger], now: Callable[[], dt.datetime],
+                          throttle: Throttle, budget: dt.timedelta, limit: int = BATCH) -> DeliveryRun:
+    """Batch after batch while full batches keep coming, for at most about `budget`: a morning's nudges in minutes."""
+    started = now()
+    total = DeliveryRun()
+    while True:
+        run = await deliver_due(engine=engine, messengers=messengers, now=now(), limit=limit, throttle=throttle)
+        total += run
+        if run.handled < limit or now() - started >= budget:
+            return total
+
+
+async def _deliver_one(engine: Engine, parcel: Parcel, messengers: Sequence[Messenger], now: dt.datetime) -> DeliveryRun:
+    attempt = await _send(parcel, messengers)
+    retry_at = None if attempt.error is None else _retry_at(parcel.attempts, now, attempt.retry_after)
+    await asyncio.to_thread(_record, engine, parcel, attempt, now, retry_at)
+    if attempt.error is None:
+        return DeliveryRun(sent=1)
+    return DeliveryRun(failed=1) if retry_at is None else DeliveryRun(retrying=1)
 
 
 def _claim(engine: Engine, now: dt.datetime, limit: int) -> list[Parcel]:
@@ -105,8 +151,12 @@ async def _send(parcel: Parcel, messengers: Sequence[Messenger]) -> Attempt:
         reached = await _send_to_person(parcel.person, parcel.replies, messengers, delivered)
         return Attempt(delivered, None if reached else "no channel reaches this person")
     except Exception as error:  # one bad message must not stop the batch; logged with its traceback, then retried
-        log_unexpected(error, context=f"message_id={parcel.message_id}")
-        return Attempt(delivered, type(error).__name__)
+        wait = retry_after_of(error)
+        if wait is None:
+            log_unexpected(error, context=f"message_id={parcel.message_id}")
+        else:
+            log.info("rate limited message_id=%s retry_after=%s", parcel.message_id, wait)
+        return Attempt(delivered, type(error).__name__, wait)
 
 
 async def _send_to_ig_team(parcel: Parcel, messengers: Sequence[Messenger], delivered: list[str]) -> Attempt:
@@ -143,9 +193,12 @@ async def _post_to_ig_channels(replies: list[Reply], messengers: Sequence[Messen
     return posted
 
 
-def _retry_at(attempts: int, now: dt.datetime) -> dt.datetime | None:
+def _retry_at(attempts: int, now: dt.datetime, retry_after: float | None = None) -> dt.datetime | None:
+    """A growing pause, or the platform's own Retry-After; None (give up: a dead letter) after the last attempt."""
     if attempts >= MAX_ATTEMPTS:
         return None
+    if retry_after is not None:
+        return now + dt.timedelta(seconds=retry_after)
     pause: dt.timedelta = min(FIRST_RETRY * (2 ** (attempts - 1)), LONGEST_RETRY)
     return now + pause
 

@@ -33,7 +33,8 @@ class TrainingCheck:
         assert person.id is not None
         course = turn.profile.training
         current = training.status(session=turn.session, staff_id=person.id, course=course.name,
-                                  validity_months=course.validity_months, today=turn.today)
+                                  validity_months=course.validity_months, today=turn.today,
+                                  due_soon_days=course.due_soon_days)
         return Step([status_reply(current, profile=turn.profile, today=turn.today)])
 
     def resume(self, turn: Turn, state: dict[str, Any]) -> Step:
@@ -103,7 +104,8 @@ def waiting_items(turn: Turn) -> list[WaitingItem]:
         return []
     course = turn.profile.training
     current = training.status(session=turn.session, staff_id=person.id, course=course.name,
-                              validity_months=course.validity_months, today=turn.today)
+                              validity_months=course.validity_months, today=turn.today,
+                              due_soon_days=course.due_soon_days)
     items = [WaitingItem(f"*{wording.TRAINING_TITLE}*\n" + describe(current, profile=turn.profile, today=turn.today),
                          waiting=False)]
     if current.needs_action:

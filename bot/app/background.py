@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from bot.core.assistant import Assistant
 from bot.core.messenger import Messenger
 from storage.engine import checkpoint
-from workflows.delivery import deliver_due
+from workflows.delivery import deliver_all_due
+from workflows.throttle import Throttle
 
 DELIVERY_INTERVAL = dt.timedelta(seconds=10)
 # Turns done on the event loop leave SQLite's checkpoints to this job (storage.engine.create_no_wait_engine).
@@ -20,9 +21,11 @@ CHECKPOINT_INTERVAL = dt.timedelta(seconds=1)
 def add_server_jobs(assistant: Assistant, messengers: Sequence[Messenger]) -> None:
     """The jobs only a server has: it alone knows the channels that reach people."""
     engine, schedule = assistant.engine, assistant.conversation.schedule
+    throttle = Throttle()  # the platforms' rate limits hold across runs, so one throttle for the server's life
 
     async def deliver(now: dt.datetime) -> object:
-        return await deliver_due(engine=engine, messengers=messengers, now=now)
+        return await deliver_all_due(engine=engine, messengers=messengers, now=assistant.clock.now, throttle=throttle,
+                                     budget=DELIVERY_INTERVAL)
 
     async def checkpoint_database(now: dt.datetime) -> object:
         return await asyncio.to_thread(checkpoint, engine)

@@ -22,6 +22,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "knowledge.cli",
     "workflows.cli",
     "workflows.incidents.cli",
+    "workflows.imports.cli",
+    "workflows.nudges.cli",
 )
 
 Handler = Callable[[argparse.Namespace], int]

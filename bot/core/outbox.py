@@ -27,6 +27,13 @@ def queue(*, session: Session, dedup_key: str, replies: Sequence[Reply], now: dt
                           staff_id=staff_id, to_ig_team=to_ig_team, now=now, not_before=not_before)
 
 
+def queue_many(*, session: Session, messages: Sequence[tuple[str, int, Sequence[Reply]]], now: dt.datetime,
+               not_before: dt.datetime | None = None) -> set[str]:
+    """Queue (dedup key, staff id, replies) for many people at once; the keys that were not queued before."""
+    return outbox.enqueue_many(session=session, now=now, not_before=not_before, messages=[
+        (key, staff_id, REPLIES.dump_python(list(replies), mode="json")) for key, staff_id, replies in messages])
+
+
 def replies_of(message: OutboxMessage) -> list[Reply]:
     """The replies a stored message carries."""
     return REPLIES.validate_python(message.payload)

@@ -43,6 +43,12 @@ def _email(value: str) -> str:
     return value
 
 
+def _clock_time(value: str) -> str:
+    if not _CLOCK.match(value):
+        raise ValueError("must be a time of day such as 09:00")
+    return value
+
+
 class Organisation(_Strict):
     name: str = Field(min_length=1)
     ico_registration: str
@@ -101,10 +107,38 @@ class Training(_Strict):
     platform: str = Field(default="our learning platform", min_length=1)
     validity_months: int = Field(ge=1, le=60)
     target_percent: int = Field(ge=1, le=100)
+    # Training is "due soon" this many days before it runs out, and people are nudged from then.
+    due_soon_days: int = Field(default=30, ge=0, le=365)
+    # Where staff take the course, given in nudges.
+    link: str | None = None
 
 
 class Records(_Strict):
     write_up_hours: int = Field(ge=1, le=24 * 14)
+    # Whether the write-up window counts every hour, or only the organisation's working hours.
+    counted_in: Literal["calendar_hours", "working_hours"] = "calendar_hours"
+
+
+class Nudges(_Strict):
+    """Reminders to each person about their own training and late records."""
+
+    # When each working day's nudges are sent, in the organisation's time zone (inside working hours).
+    time: str = "10:00"
+    # After the first nudge, again every this many working days, at most `at_most` nudges in all;
+    # then the person's manager is told.
+    every_working_days: int = Field(default=3, ge=1, le=60)
+    at_most: int = Field(default=3, ge=1, le=20)
+
+    _check_time = field_validator("time")(_clock_time)
+
+
+class Digests(_Strict):
+    """The weekly digest to each manager and to the IG officer."""
+
+    day: Weekday = "mon"
+    time: str = "09:00"
+
+    _check_time = field_validator("time")(_clock_time)
 
 
 class WorkingHours(_Strict):
@@ -181,6 +215,16 @@ class IncidentGrading(_Strict):
         return self
 
 
+DataCategory = Literal["personal", "special", "none", "unsure"]
+
+
+class IncidentReporting(_Strict):
+    """How the report's options read to this organisation's staff: `data_categories` rewords the kinds of
+    information by their codes, e.g. so that a drug and alcohol service's case notes are named as health data."""
+
+    data_categories: dict[DataCategory, str] = {}
+
+
 class Retention(_Strict):
     transcripts_days: int = Field(ge=1)
     declined_questions_days: int = Field(ge=1)
@@ -193,9 +237,12 @@ class Profile(_Strict):
     training: Training
     records: Records
     working_hours: WorkingHours
+    nudges: Nudges = Nudges()
+    digests: Digests = Digests()
     # Deprecated: bank holidays come from `working_hours.region`; dates still listed here count as closure days.
     bank_holidays: list[dt.date] = []
     incident_grading: IncidentGrading
+    incident_reporting: IncidentReporting = IncidentReporting()
     retention: Retention
 
     @field_validator("policies")

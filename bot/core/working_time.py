@@ -68,3 +68,17 @@ class WorkingCalendar:
         """Working days after `start` up to and including `end`."""
         return sum(self.is_working_day(start + dt.timedelta(days=offset))
                    for offset in range(1, (end - start).days + 1))
+
+    def add_working_hours(self, start: dt.datetime, hours: float) -> dt.datetime:
+        """The moment `hours` of working time have passed since `start` (in UTC): a write-up window counted in working hours.
+
+        Time before opening, after closing, at weekends, on bank holidays and closure days does not count.
+        """
+        remaining = dt.timedelta(hours=hours)
+        at = self.next_working_time(start).astimezone(dt.UTC)
+        while True:
+            closing = dt.datetime.combine(self.local(at).date(), self.closes, tzinfo=self.zone).astimezone(dt.UTC)
+            if remaining <= closing - at:
+                return at + remaining
+            remaining -= closing - at
+            at = self.next_working_time(closing)

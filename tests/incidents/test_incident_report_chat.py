@@ -345,3 +345,18 @@ def test_staff_are_told_the_same_thing_about_where_to_report(chat_as, engine: En
     only_igbot = profile.model_copy(update={"organisation": profile.organisation.model_copy(
         update={"log_in_incident_system_too": False})})
     assert only_igbot.placeholders()["incident_system"] == "igbot (type *report an incident*)"
+
+
+def test_the_kinds_of_information_are_worded_by_the_profile(chat_as, profile: Profile) -> None:  # type: ignore[no-untyped-def]
+    from workflows.incidents.questions import BY_NAME, build_form, labelled
+
+    question = labelled(BY_NAME["data_kind"], profile)
+    assert question.option("special") is not None and "case notes" in question.option("special").label  # type: ignore[union-attr]
+    assert "case notes" not in question.option("personal").label  # type: ignore[union-attr]
+    form_options = next(field.options for field in build_form(profile).fields if field.name == "data_kind")
+    assert [option.label for option in form_options][:2] == [question.options[0].label, question.options[1].label]
+    sam = chat_as(SAM)
+    for line in ANSWERS[:3]:
+        sam.say(line)
+    [*_, asked] = sam.say(ANSWERS[3])  # the data question comes next, worded as the profile says
+    assert "drug test results" in " ".join(choice.label for choice in asked.choices)

@@ -8,9 +8,12 @@ from sqlmodel import SQLModel
 # Every module that declares tables, so that the metadata holds all of them.
 import storage.curation  # noqa: F401
 import storage.decisions  # noqa: F401
+import storage.employment  # noqa: F401
 import storage.incidents  # noqa: F401
 import storage.models  # noqa: F401
+import storage.nudges  # noqa: F401
 import storage.outbox  # noqa: F401
+import storage.records  # noqa: F401
 import storage.schedule  # noqa: F401
 import storage.teams_references  # noqa: F401
 import storage.training  # noqa: F401

@@ -14,11 +14,11 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.core import wording as bot_wording
 from bot.core.chat import Choice, ChoiceStyle, Reply
-from bot.core.conversation import CARRY_ON, Step, Turn, normalise_command
+from bot.core.conversation import CARRY_ON, Step, Turn, label_of, normalise_command
+from bot.core.profile import Profile
 from storage import conversations
 from workflows.incidents import commands, report, wording
 from workflows.incidents.answers import InvalidAnswer
@@ -31,6 +31,7 @@ from workflows.incidents.questions import (
     QuestionKind,
     answer_choices,
     build_form,
+    labelled,
     number_of,
     order_problem,
     parse_answer,
@@ -55,10 +56,10 @@ class IncidentReport:
     def start(self, turn: Turn) -> Step:
         turn.require_person()
         if turn.message.supports_forms:
-            return Step([Reply(text=wording.FORM_INTRO, form=build_form())], None)
+            return Step([Reply(text=wording.FORM_INTRO, form=build_form(turn.profile))], None)
         state: dict[str, Any] = {"answers": {}, "asked": [], "pending": list(NAMES), "choosing": False}
         intro = Reply(text=wording.INTRO.format(count=len(QUESTIONS)))
-        return Step([intro, ask(BY_NAME[NAMES[0]], state)], state)
+        return Step([intro, ask(BY_NAME[NAMES[0]], state, turn.profile)], state)
 
     def resume(self, turn: Turn, state: dict[str, Any]) -> Step:
         action = turn.message.action or ""
@@ -67,13 +68,16 @@ class IncidentReport:
         typed = normalise_command(turn.text)
         if commands.matches(turn.text):
             outcome = commands.run(turn, now=turn.now)
+            if outcome.begin is not None:  # an update that asks questions would talk over the report
+                refusal = Reply(text=bot_wording.FINISH_FIRST.format(label=label_of(self)))
+                return Step([refusal, *self._where_we_are(turn, state)], state)
             return Step([*outcome.replies, *self._where_we_are(turn, state)], state)
         if typed in self.triggers or typed in (CARRY_ON, "carry on"):
             return Step([Reply(text=wording.WELCOME_BACK), *self._where_we_are(turn, state)], state)
         if typed in _BACK_WORDS:
             return self._back(turn, state)
         if state["choosing"]:
-            return self._choose_change(state, turn.text)
+            return self._choose_change(state, turn.text, turn.profile)
         if state["pending"]:
             return self._answer(turn, state, turn.text)
         if typed in _SEND_WORDS:
@@ -108,19 +112,19 @@ class IncidentReport:
         if verb == "send" and not state["pending"]:
             return self._send(turn, state)
         if verb == "change" and rest in BY_NAME:
-            return self._choose_change(state, str(number_of(rest)))
+            return self._choose_change(state, str(number_of(rest)), turn.profile)
         if verb == "change":
             return self._list_answers(state)
         return Step([Reply(text=wording.WELCOME_BACK), *self._where_we_are(turn, state)], state)
 
     def _answer(self, turn: Turn, state: dict[str, Any], raw: str) -> Step:
-        question = BY_NAME[state["pending"][0]]
+        question = labelled(BY_NAME[state["pending"][0]], turn.profile)
         now = turn.now
         try:
             value = parse_answer(question, raw, now=now, zone=turn.profile.working_hours.zone)
             _check_order(question, value, state["answers"])
         except InvalidAnswer as problem:
-            return Step([Reply(text=str(problem)), ask(question, state)], state)
+            return Step([Reply(text=str(problem)), ask(question, state, turn.profile)], state)
         state["answers"][question.name] = value
         state["asked"] = [name for name in state["asked"] if name != question.name] + [question.name]
         state["pending"] = state["pending"][1:]
@@ -150,15 +154,15 @@ class IncidentReport:
             if found:
                 state["pending"] = [name for name in NAMES if name in found]
                 first = state["pending"][0]
-                return [Reply(text=found[first]), ask(BY_NAME[first], state)]
-            return [summary(state, turn.profile.working_hours.zone)]
-        return [ask(BY_NAME[state["pending"][0]], state)]
+                return [Reply(text=found[first]), ask(BY_NAME[first], state, turn.profile)]
+            return [summary(state, turn.profile)]
+        return [ask(BY_NAME[state["pending"][0]], state, turn.profile)]
 
     def _list_answers(self, state: dict[str, Any]) -> Step:
         state["choosing"] = True
         return Step([_change_menu()], state)
 
-    def _choose_change(self, state: dict[str, Any], raw: str) -> Step:
+    def _choose_change(self, state: dict[str, Any], raw: str, profile: Profile) -> Step:
         text = raw.strip().lower()
         picked = next((q.name for number, q in enumerate(QUESTIONS, start=1)
                        if text in (str(number), q.label.lower(), q.name)), None)
@@ -166,7 +170,7 @@ class IncidentReport:
             return Step([Reply(text=wording.PICK_ONE.format(count=len(QUESTIONS))), _change_menu()], state)
         state["choosing"] = False
         state["pending"] = [picked]
-        return Step([ask(BY_NAME[picked], state)], state)
+        return Step([ask(BY_NAME[picked], state, profile)], state)
 
     def _send(self, turn: Turn, state: dict[str, Any]) -> Step:
         now = turn.now
@@ -195,7 +199,8 @@ class IncidentReport:
         conversations.save(connection=turn.connection, staff_id=reporter.id, workflow=WORKFLOW, data=state,
                            now=turn.now)
         listed = "\n".join(f"- {BY_NAME[name].label}: {found[name]}" for name in pending)
-        return [Reply(text=f"{wording.FORM_PROBLEMS}\n{listed}", notes=notes), ask(BY_NAME[pending[0]], state)]
+        return [Reply(text=f"{wording.FORM_PROBLEMS}\n{listed}", notes=notes),
+                ask(BY_NAME[pending[0]], state, turn.profile)]
 
 
 def _change_menu() -> Reply:
@@ -211,7 +216,8 @@ def _check_order(question: Question, value: Any, answers: dict[str, Any]) -> Non
             raise InvalidAnswer(problem)
 
 
-def ask(question: Question, state: dict[str, Any]) -> Reply:
+def ask(question: Question, state: dict[str, Any], profile: Profile) -> Reply:
+    question = labelled(question, profile)
     heading = wording.QUESTION_HEADING.format(number=number_of(question.name), total=len(QUESTIONS))
     text = f"{heading}\n{question.prompt}"
     if question.hint:
@@ -241,10 +247,11 @@ def _clear_draft(turn: Turn, staff_id: int) -> None:
         conversations.clear(connection=turn.connection, staff_id=staff_id)
 
 
-def summary(state: dict[str, Any], zone: ZoneInfo) -> Reply:
+def summary(state: dict[str, Any], profile: Profile) -> Reply:
     lines = [wording.SUMMARY_HEADING]
     for question in QUESTIONS:
-        lines.append(f"- *{question.label}*: {shown_value(question, state['answers'][question.name], zone)}")
+        shown = shown_value(labelled(question, profile), state["answers"][question.name], profile.working_hours.zone)
+        lines.append(f"- *{question.label}*: {shown}")
     lines.append("")
     lines.append(wording.CONFIRM_PROMPT)
     choices = (

@@ -20,7 +20,7 @@ from workflows.incidents.answers import describe_people
 from workflows.incidents.deadline import ReportingDeadline, short_local_time
 from workflows.incidents.grading import Grade, Outcome, describe, involves_vulnerable
 from workflows.incidents.kinds import kind_of
-from workflows.incidents.questions import BY_NAME
+from workflows.incidents.questions import BY_NAME, labelled
 
 
 def deadline_of(incident: Incident, profile: Profile) -> ReportingDeadline:
@@ -35,8 +35,8 @@ def status_text(incident: Incident) -> str:
     return wording.STATUSES.get(incident.status, incident.status)
 
 
-def _option_label(question: str, code: str) -> str:
-    option = BY_NAME[question].option(code)
+def _option_label(question: str, code: str, profile: Profile) -> str:
+    option = labelled(BY_NAME[question], profile).option(code)
     return option.label if option else code
 
 
@@ -58,13 +58,13 @@ def _grade_line(incident: Incident, profile: Profile) -> str:
 
 def _facts_lines(incident: Incident, profile: Profile, now: dt.datetime) -> list[str]:
     """What the IG team may see in a shared channel: categories and counts, no free text, no names."""
-    information = _option_label("data_kind", incident.data_kind).split(" (")[0]
+    information = _option_label("data_kind", incident.data_kind, profile).split(" (")[0]
     if involves_vulnerable(incident.vulnerable):
-        information += f"; involves {_option_label('vulnerable', incident.vulnerable).lower()}"
+        information += f"; involves {_option_label('vulnerable', incident.vulnerable, profile).lower()}"
     lines = [
         f"- Kind: {kind_of(incident.kind).label}",
         f"- Information: {information}; people affected: {_people(incident)}",
-        f"- Back under control: {_option_label('contained', incident.contained)}",
+        f"- Back under control: {_option_label('contained', incident.contained, profile)}",
         f"- {_grade_line(incident, profile)}",
     ]
     if incident.is_open:

@@ -7,11 +7,12 @@ old); `problems` checks the answers together (none missing, not discovered befor
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.core.profile import Profile
 from bot.core.chat import Choice, FieldKind, Form, FormField
 from workflows.incidents import wording
 from workflows.incidents.answers import (
@@ -103,6 +104,16 @@ QUESTIONS: tuple[Question, ...] = (
 )
 
 BY_NAME = {question.name: question for question in QUESTIONS}
+
+
+def labelled(question: Question, profile: Profile) -> Question:
+    """The question with its options worded as the organisation's profile says (its data categories)."""
+    labels: dict[str, str] = ({str(code): label for code, label in profile.incident_reporting.data_categories.items()}
+                              if question.name == "data_kind" else {})
+    if not labels:
+        return question
+    return replace(question, options=tuple(Option(option.code, labels.get(option.code, option.label))
+                                           for option in question.options))
 NAMES = tuple(question.name for question in QUESTIONS)
 
 
@@ -196,7 +207,7 @@ def _form_value(question: Question, raw: str) -> str:
     return raw
 
 
-def build_form() -> Form:
+def build_form(profile: Profile) -> Form:
     kinds = {
         QuestionKind.SELECT: FieldKind.SELECT,
         QuestionKind.WHEN: FieldKind.DATETIME,
@@ -212,7 +223,7 @@ def build_form() -> Form:
             hint=_form_hint(question),
             required=question.kind is not QuestionKind.PEOPLE,
         )
-        for question in QUESTIONS
+        for question in (labelled(question, profile) for question in QUESTIONS)
     )
     return Form(form_id=FORM_ID, title="Report an incident", fields=fields, submit_label="Send report")
 

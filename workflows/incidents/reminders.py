@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from bot.core.chat import Choice, ChoiceStyle, Reply
 from bot.core.profile import Profile
+from bot.core.working_time import WorkingCalendar
 from bot.core import outbox
 from storage import incidents
 from storage.models import ConversationState
@@ -24,6 +25,8 @@ def queue_deadline_reminders(*, session: Session, profile: Profile, now: dt.date
     Reminder hours come from the profile (24, 48 and 64 by default). Only the latest hour
     passed is queued, and only if it passed after the report was made (the new-report
     notice already said how long was left); each is queued once, whichever replica gets there first.
+    These go out at once, day or night: the 72-hour deadline of UK GDPR Art. 33 counts weekends
+    and nights too, so they are the one kind of proactive message that ignores working hours.
     """
     queued = 0
     hours = sorted(profile.incident_grading.reminder_hours)
@@ -41,7 +44,8 @@ def queue_deadline_reminders(*, session: Session, profile: Profile, now: dt.date
 
 def queue_draft_reminders(*, session: Session, profile: Profile, now: dt.datetime,
                           after: dt.timedelta = DRAFT_REMINDER_AFTER) -> int:
-    """Remind the author of each report left unfinished for `after`, once per draft."""
+    """Remind the author of each report left unfinished for `after`, once per draft, in working time only."""
+    not_before = WorkingCalendar(profile).next_working_time(now)
     statement = select(ConversationState).where(
         ConversationState.workflow == WORKFLOW, col(ConversationState.updated_at) <= now - after
     )
@@ -53,6 +57,7 @@ def queue_draft_reminders(*, session: Session, profile: Profile, now: dt.datetim
                      Choice(wording.DISCARD, "discard:")),
         )
         key = f"incident-draft:{draft.staff_id}:{draft.started_at.isoformat()}"
-        if outbox.queue(session=session, now=now, dedup_key=key, staff_id=draft.staff_id, replies=[reply]):
+        if outbox.queue(session=session, now=now, dedup_key=key, staff_id=draft.staff_id, replies=[reply],
+                        not_before=not_before):
             queued += 1
     return queued

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -30,7 +31,10 @@ def register(subparsers: Any) -> None:
 
     kb = subparsers.add_parser("kb", help="the knowledge base")
     actions = kb.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
-    actions.add_parser("check", help="validate the content; exits non-zero on errors").set_defaults(handler=_check)
+    check = actions.add_parser("check", help="validate the content; exits non-zero on errors")
+    check.add_argument("--as-of", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+                       help="judge review dates as on this day (default: today where the organisation is)")
+    check.set_defaults(handler=_check)
     gaps = actions.add_parser("gaps", help="declined and unhelpful questions, most frequent first")
     gaps.add_argument("--json", action="store_true")
     gaps.set_defaults(handler=_gaps)
@@ -81,7 +85,8 @@ def _check(arguments: argparse.Namespace) -> int:
     problems = check_knowledge(
         entries_dir=ENTRIES_DIRECTORY, sources_path=SOURCES_PATH,
         policy_numbers=[policy.number for policy in profile.policies],
-        placeholder_names=set(profile.placeholders()), today=Clock().today(profile.working_hours.zone),
+        placeholder_names=set(profile.placeholders()),
+        today=arguments.as_of or Clock().today(profile.working_hours.zone),
         mishaps_path=MISHAPS_PATH,
     )
     for problem in problems:

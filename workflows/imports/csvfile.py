@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,6 +123,18 @@ def read_datetime(column: str, value: str, zone: ZoneInfo) -> dt.datetime:
     except ValueError:
         raise RowError(column, f"{value!r} is not a time such as 2026-01-31 14:30 or 31/01/2026 14:30") from None
     return (at if at.tzinfo else at.replace(tzinfo=zone)).astimezone(dt.UTC)
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """`items` in lists of `size` (the last one shorter), so a file of any length is written a batch at a time."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 @contextmanager

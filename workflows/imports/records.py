@@ -19,7 +19,7 @@ from sqlmodel import Session
 from storage import nudges, records
 from storage.nudges import record_item
 from storage.records import ContactRecord
-from workflows.imports.csvfile import Checker, Problem, Row, RowError, rows
+from workflows.imports.csvfile import Checker, Problem, Row, RowError, batched, rows
 from workflows.imports.outcome import ImportOutcome
 from workflows.imports.people import StaffIndex
 
@@ -107,13 +107,6 @@ def write(path: Path, *, session: Session, outcome: ImportOutcome, bad_lines: se
 
 def _batches(path: Path, index: StaffIndex, bad_lines: set[int], zone: ZoneInfo,
              now: dt.datetime) -> Iterator[list[Contact]]:
-    batch: list[Contact] = []
     with rows(path, required=REQUIRED, label="Importing") as lines:
-        for row in lines:
-            if row.line not in bad_lines:
-                batch.append(read(row, index, zone=zone, now=now)[0])
-            if len(batch) >= BATCH:
-                yield batch
-                batch = []
-    if batch:
-        yield batch
+        yield from batched((read(row, index, zone=zone, now=now)[0] for row in lines if row.line not in bad_lines),
+                           BATCH)

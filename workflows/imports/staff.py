@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from storage.employment import Employment
 from storage.models import Role, StaffMember
-from workflows.imports.csvfile import Checker, Problem, Row, RowError, rows
+from workflows.imports.csvfile import Checker, Problem, Row, RowError, batched, rows
 from workflows.imports.outcome import ImportOutcome
 
 REQUIRED = ("employee_id", "name", "email")
@@ -176,17 +176,8 @@ def write(path: Path, *, session: Session, outcome: ImportOutcome, bad_lines: se
 
 
 def _batches(path: Path, bad_lines: set[int]) -> Iterator[list[Person]]:
-    batch: list[Person] = []
     with rows(path, required=REQUIRED, label="Importing") as lines:
-        for row in lines:
-            if row.line in bad_lines:
-                continue
-            batch.append(read(row)[0])
-            if len(batch) >= BATCH:
-                yield batch
-                batch = []
-    if batch:
-        yield batch
+        yield from batched((read(row)[0] for row in lines if row.line not in bad_lines), BATCH)
 
 
 def _matched(session: Session, batch: list[Person]) -> Iterator[tuple[Person, StaffMember, Employment, bool]]:

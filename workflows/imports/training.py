@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from storage import nudges
 from storage.training import TrainingRecord
 from bot.core.errors import CommandError
-from workflows.imports.csvfile import Checker, Problem, Row, RowError, header_of, rows
+from workflows.imports.csvfile import Checker, Problem, Row, RowError, batched, header_of, rows
 from workflows.imports.outcome import ImportOutcome
 from workflows.imports.people import StaffIndex
 
@@ -92,16 +92,9 @@ def write(path: Path, *, session: Session, outcome: ImportOutcome, bad_lines: se
 
 def _batches(path: Path, index: StaffIndex, id_column: str | None, bad_lines: set[int],
              today: dt.date) -> Iterator[list[Completion]]:
-    batch: list[Completion] = []
     with rows(path, required=("course", "completed_on"), label="Importing") as lines:
-        for row in lines:
-            if row.line not in bad_lines:
-                batch.append(read(row, index, id_column=id_column, today=today)[0])
-            if len(batch) >= BATCH:
-                yield batch
-                batch = []
-    if batch:
-        yield batch
+        yield from batched((read(row, index, id_column=id_column, today=today)[0]
+                            for row in lines if row.line not in bad_lines), BATCH)
 
 
 def _recorded(session: Session, batch: list[Completion]) -> set[tuple[int, str, dt.date]]:

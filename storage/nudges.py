@@ -74,24 +74,23 @@ def record_sent(*, session: Session, staff_id: int, items: Iterable[str], now: d
 
 
 def record_manager_told(*, session: Session, staff_id: int, items: Iterable[str], now: dt.datetime) -> None:
-    for item in items:
-        state = get_or_create(session=session, staff_id=staff_id, item=item)
-        state.manager_told_at = now
-        session.add(state)
-    session.flush()
+    _set(session, staff_id, items, manager_told_at=now)
 
 
 def say_done(*, session: Session, staff_id: int, item: str, now: dt.datetime) -> None:
-    state = get_or_create(session=session, staff_id=staff_id, item=item)
-    state.said_done_at = now
-    session.add(state)
-    session.flush()
+    _set(session, staff_id, [item], said_done_at=now)
 
 
 def snooze(*, session: Session, staff_id: int, items: Iterable[str], until: dt.datetime) -> None:
+    _set(session, staff_id, items, snoozed_until=until)
+
+
+def _set(session: Session, staff_id: int, items: Iterable[str], **moments: dt.datetime) -> None:
+    """Stamp each item's state with the given moments (manager told, said done, snoozed until)."""
     for item in items:
         state = get_or_create(session=session, staff_id=staff_id, item=item)
-        state.snoozed_until = until
+        for name, moment in moments.items():
+            setattr(state, name, moment)
         session.add(state)
     session.flush()
 

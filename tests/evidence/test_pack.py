@@ -178,3 +178,14 @@ def test_making_a_pack_is_in_the_audit_log_with_each_file_hash(world: Engine, pr
 def test_no_broadcast_data_is_said_plainly(world: Engine, profile: Profile, tmp_path: Path) -> None:
     text = _page_text(_pack(world, profile, tmp_path))
     assert "No broadcast data available" in text
+
+
+def test_the_page_is_built_for_screen_readers_and_print(world: Engine, profile: Profile, tmp_path: Path) -> None:
+    page = (_pack(world, profile, tmp_path) / "index.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="en-GB">' in page
+    assert page.count("<h1>") == 1 and '<a class="skip" href="#sections">' in page
+    tables = re.findall(r"<table.*?</table>", page, flags=re.S)
+    assert len(tables) >= 14
+    for table in tables:
+        assert "<caption>" in table and '<th scope="col">' in table, table[:200]
+    assert "@media print" in page and "display: table-header-group" in page

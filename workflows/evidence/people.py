@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy import select as columns  # five columns: more than sqlmodel's select() is typed for
 from sqlmodel import Session, col, func, select
 
@@ -30,9 +29,9 @@ IN_POST = ("staff in the directory on the as-of date: not left by then (leaving 
            "and started by then where a start date is known")
 
 
-def in_post(as_of_period: Period) -> Any:
+def in_post(period: Period) -> ColumnElement[bool]:
     """The condition, on staff_member outer-joined to employment, for being in post on the as-of date."""
-    as_of = as_of_period.ends_on
+    as_of = period.ends_on
     not_left = or_(and_(col(Employment.left_on).is_(None), col(StaffMember.active)), col(Employment.left_on) > as_of)
     started = or_(col(Employment.started_on).is_(None), col(Employment.started_on) <= as_of)
     return and_(not_left, started)

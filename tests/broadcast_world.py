@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -44,3 +48,11 @@ def sent_broadcast(engine: Engine, profile: Profile, now: dt.datetime, *, audien
         assert broadcast.id is not None
         send.send_due(session=session, profile=profile, calendar=WorkingCalendar(profile), now=now)
         return broadcast.id
+
+
+def igbot(tmp_path: Path, *arguments: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    """`igbot ARGUMENTS` as a real process, with its home under `tmp_path` and `extra` in its environment."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("IGBOT_", "DATABASE_URL"))}
+    return subprocess.run([sys.executable, "-m", "bot.app.cli", *arguments], capture_output=True, text=True,
+                          cwd=Path(__file__).parents[1], env={**env, "IGBOT_HOME": str(tmp_path / "home"), **extra},
+                          timeout=120)

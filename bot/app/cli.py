@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.teams.cli",
     "knowledge.cli",
     "workflows.cli",
+    "workflows.broadcasts.cli",
     "workflows.evidence.cli",
     "workflows.incidents.cli",
     "workflows.imports.cli",

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from bot.core.profile import Profile
-from evidence_world import AS_OF, LESSONS, NOW, REASON
+from evidence_world import AS_OF, BROADCAST_TITLE, LESSONS, NOW, REASON
 from storage import audit
 from storage.engine import session_scope
 from storage.models import AuditEvent
@@ -175,9 +175,24 @@ def test_making_a_pack_is_in_the_audit_log_with_each_file_hash(world: Engine, pr
     assert "Intact yes" in _page_text(folder)
 
 
-def test_no_broadcast_data_is_said_plainly(world: Engine, profile: Profile, tmp_path: Path) -> None:
-    text = _page_text(_pack(world, profile, tmp_path))
-    assert "No broadcast data available" in text
+def test_acknowledgement_of_lessons_learnt(world: Engine, profile: Profile, tmp_path: Path) -> None:
+    folder = _pack(world, profile, tmp_path)
+    rows = [(row["title"], row["incident_reference"], row["acknowledgement_asked"], row["recipients"],
+             row["acknowledged"], row["acknowledged_by_ack_by"]) for row in _csv(folder, "acknowledgements")]
+    assert rows == [(BROADCAST_TITLE, "IG-2026-0001", "yes", "28", "25", "20"),
+                    ("DQ404 updated", "", "no", "3", "", "")]
+    text = _page_text(folder)
+    for label, value in (("Broadcasts sent", "2"), ("Asking for acknowledgement", "1"), ("Staff asked", "28")):
+        assert _figure(text, label) == value, label
+    assert "Acknowledged 25 (89.3%)" in text and "Acknowledged by the day asked 20 of 28" in text
+    assert "&lt;i&gt;Lesson&lt;/i&gt;" in (folder / "index.html").read_text(encoding="utf-8")
+
+
+def test_acknowledgements_after_the_as_of_date_do_not_count(world: Engine, profile: Profile, tmp_path: Path) -> None:
+    """As of 30 April 2026: May's acknowledgements had not been given, and Ned was still in post."""
+    as_of = dt.date(2026, 4, 30)
+    [lesson] = _csv(_pack(world, profile, tmp_path, as_of=as_of), "acknowledgements", as_of)
+    assert (lesson["recipients"], lesson["acknowledged"], lesson["acknowledged_by_ack_by"]) == ("29", "20", "20")
 
 
 def test_the_page_is_built_for_screen_readers_and_print(world: Engine, profile: Profile, tmp_path: Path) -> None:

@@ -5,7 +5,7 @@
 Fills a fresh database (a schema of its own in the given PostgreSQL database, or SQLite in a
 temporary folder) with the synthetic organisation of `igbot demo generate` (workflows/imports/demo.py:
 teams of ten, yearly training histories, about 3% leavers), imported with `igbot staff|training import`'s
-own code, plus invented incidents and audit events; then writes the pack in a fresh process and
+own code, plus invented incidents, audit events and broadcasts to everyone; then writes the pack in a fresh process and
 reports its wall time, the process's peak resident memory, and the pack's files. `--keep` leaves the
 filled schema for another run with `--schema NAME`. Invented data only.
 """
@@ -31,6 +31,7 @@ from bench_nudges import ROOT, drop, fresh_database, peak_mb  # noqa: E402  # af
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 INCIDENTS = 2_000
 AUDIT_EVENTS = 5_000
+BROADCASTS = 4  # each to everyone, asking for acknowledgement; nine in ten acknowledge
 
 
 def fill(url: str, staff: int, folder: Path) -> None:
@@ -54,7 +55,32 @@ def fill(url: str, staff: int, folder: Path) -> None:
         if code != 0:
             raise SystemExit(f"the {kind} import failed:\n{said.getvalue()[-2000:]}")
     _incidents_and_audit(engine, staff)
+    _broadcasts(engine)
     engine.dispose()
+
+
+def _broadcasts(engine: Engine) -> None:
+    from sqlmodel import select
+
+    from storage.broadcasts import Broadcast, BroadcastRecipient, BroadcastStatus
+    from storage.engine import session_scope
+    from storage.models import StaffMember
+
+    with session_scope(engine) as session:
+        ids = [staff_id for staff_id in session.exec(select(StaffMember.id)) if staff_id is not None]
+        for number in range(1, BROADCASTS + 1):
+            sent = NOW - dt.timedelta(days=60 * number)
+            broadcast = Broadcast(title=f"Lesson {number}", body="Invented", audience={"kind": "everyone"},
+                                  ack_by=(sent + dt.timedelta(days=7)).date(), send_at=sent, created_by=2,
+                                  created_at=sent, status=BroadcastStatus.SENT, sent_at=sent)
+            session.add(broadcast)
+            session.flush()
+            for start in range(0, len(ids), 10_000):
+                session.execute(insert(BroadcastRecipient), [
+                    {"broadcast_id": broadcast.id, "staff_id": n, "team": f"Team {(n - 1) // 10}", "channel": "slack",
+                     "queued_at": sent, "reminders_sent": 0, "acknowledged_on": "slack" if n % 10 else None,
+                     "acknowledged_at": sent + dt.timedelta(hours=n % 300) if n % 10 else None}
+                    for n in ids[start:start + 10_000]])
 
 
 def _incidents_and_audit(engine: Engine, staff: int) -> None:

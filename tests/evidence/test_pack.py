@@ -12,6 +12,7 @@ import html
 import re
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
@@ -204,3 +205,19 @@ def test_the_page_is_built_for_screen_readers_and_print(world: Engine, profile: 
     for table in tables:
         assert "<caption>" in table and '<th scope="col">' in table, table[:200]
     assert "@media print" in page and "display: table-header-group" in page
+
+
+def test_a_pack_that_fails_half_way_leaves_nothing_behind(world: Engine, profile: Profile, tmp_path: Path) -> None:
+    with session_scope(world) as session:
+        events = audit.checkpoint(session=session).count
+
+    def interrupted(label: str) -> None:
+        if label == "Leavers":
+            raise KeyboardInterrupt
+
+    out = tmp_path / "evidence"
+    with pytest.raises(KeyboardInterrupt):
+        write_pack(engine=world, profile=profile, out=out, as_of=AS_OF, now=NOW, progress=interrupted)
+    assert list(out.iterdir()) == [], "no folder, finished or not, that could be taken for evidence"
+    with session_scope(world) as session:
+        assert audit.checkpoint(session=session).count == events

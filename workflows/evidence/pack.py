@@ -62,11 +62,12 @@ def write_pack(*, engine: Engine, profile: Profile, out: Path, as_of: dt.date, n
             prepared_by = _who(session, actor_id)
             session.rollback()  # reading only
         _write_page(partial, written, profile=profile, period=period, made=made, prepared_by=prepared_by)
-        partial.rename(folder)
+        with session_scope(engine) as session:  # recorded and in place together, or neither
+            _record(session, partial, written, name=name, actor_id=actor_id, as_of=as_of, now=now)
+            partial.rename(folder)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    _record(engine, folder, written, actor_id=actor_id, as_of=as_of, now=now)
     return folder
 
 
@@ -136,14 +137,13 @@ def _who(session: Session, actor_id: int | None) -> str:
     return f"{member.name}, {member.job_title}" if member.job_title else member.name
 
 
-def _record(engine: Engine, folder: Path, written: list[Written], *, actor_id: int | None, as_of: dt.date,
-            now: dt.datetime) -> None:
+def _record(session: Session, folder: Path, written: list[Written], *, name: str, actor_id: int | None,
+            as_of: dt.date, now: dt.datetime) -> None:
     files = {item.table.file_name: item.table.sha256 for item in written}
     files["index.html"] = _sha256(folder / "index.html")
-    with session_scope(engine) as session:
-        audit.record(session=session, action=ACTION, actor_id=actor_id, now=now, subject=folder.name,
-                     details={"as_of": as_of.isoformat(), "files": files,
-                              "rows": {item.section.key: item.table.row_count for item in written}})
+    audit.record(session=session, action=ACTION, actor_id=actor_id, now=now, subject=name,
+                 details={"as_of": as_of.isoformat(), "files": files,
+                          "rows": {item.section.key: item.table.row_count for item in written}})
 
 
 def _sha256(path: Path) -> str:

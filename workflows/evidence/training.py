@@ -36,7 +36,7 @@ def training_by_team(*, session: Session, profile: Profile, period: Period) -> S
     figures = [
         Figure("Staff in post", f"{everyone:,}", IN_POST, when),
         Figure("Trained", f"{done:,} ({percent(done, everyone)})", trained_means,
-               f"completions from {period.describe()}"),
+               f"completions from {Period.ending(period.ends_on, period.zone, course.validity_months).describe()}"),
         Figure("Target", f"{target}%", "the organisation profile's training target (training.target_percent)", when),
         Figure("Target met", yes_no(everyone > 0 and 100 * done >= target * everyone),
                "whether the share of staff trained reaches the target", when),

@@ -24,13 +24,11 @@ from knowledge.identifiers import Finding, find_identifiers, redact, redact_find
 from knowledge.mishaps import Mishaps, load_mishaps, with_incident_advice
 from knowledge.retrieval import Answer, KnowledgeIndex, render_answer
 from bot.core import outbox
-from bot.core.schedule import in_session
 from knowledge import referrals
 from storage import curation
 from storage.curation import Signal
 
 ACTION_PREFIX = "kb"
-PURGE_JOB = "purge-curation"
 INCIDENT_TAG = "incidents"
 _THANKS = re.compile(r"^(thanks|thank you|cheers|ta|thx|great,? thanks)\b[ !.]*$", re.IGNORECASE)
 # First-person accounts of something that happened: "I sent...", "we've lost...", "my laptop was stolen".
@@ -181,8 +179,3 @@ def install(conversation: Conversation) -> None:
     if isinstance(answerer, KnowledgeAnswerer):
         conversation.add_action(ACTION_PREFIX, answerer.on_action)
         referrals.install(conversation, answerer.index)
-    days = conversation.profile.retention.declined_questions_days
-    # Kept questions leave once past their retention, whether or not anyone looks at them: every night.
-    conversation.schedule.at(PURGE_JOB, "30 2 * * *", in_session(
-        conversation.engine, lambda session, now: curation.purge_older_than(session=session, days=days, now=now),
-    ), working_days_only=False)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlmodel import Field, Session, SQLModel, col, delete, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage.types import UTCDateTime
 
@@ -129,10 +129,3 @@ def resolve(*, session: Session, item: CurationItem, resolution: Resolution, by:
         session.add(closed)
     session.flush()
     return item
-
-
-def purge_older_than(*, session: Session, days: int, now: dt.datetime) -> int:
-    """Remove items past the profile's retention period; returns how many went."""
-    cutoff = now - dt.timedelta(days=days)
-    result = session.exec(delete(CurationItem).where(col(CurationItem.at) < cutoff))
-    return int(result.rowcount or 0)

@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "workflows.incidents.cli",
     "workflows.imports.cli",
     "workflows.nudges.cli",
+    "workflows.retention.cli",
 )
 
 Handler = Callable[[argparse.Namespace], int]

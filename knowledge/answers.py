@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 
-from bot.core import wording
+from bot.core import metrics, wording
 from bot.core.chat import Choice, ChoiceStyle, Citation, Reply
 from bot.core.conversation import Conversation, Turn, start_action
 from bot.core.errors import CommandError, ConfigurationError
@@ -81,7 +81,9 @@ class KnowledgeAnswerer:
         safe_question = redact_findings(question, findings)
         result = self._answer(_without_identifiers(question, findings))
         if not result.answered or result.entry is None:
+            metrics.DECLINES.inc()
             return [self._decline(turn, safe_question, result, notes)]
+        metrics.ANSWERS.inc()
         return [self.entry_reply(result.entry, related=result.related, question=safe_question, notes=notes)]
 
     @cached_property

@@ -27,6 +27,7 @@ from bot.core import outbox
 from knowledge import referrals
 from storage import curation
 from storage.curation import Signal
+from storage.types import row_id
 
 ACTION_PREFIX = "kb"
 INCIDENT_TAG = "incidents"
@@ -140,8 +141,8 @@ class KnowledgeAnswerer:
             return [Reply(text=wording.FEEDBACK_SORRY, choices=(refer,))]
         if verb == "refer":
             return [self._refer(turn, redact(question, today=turn.today), entry_id=entry_id)]
-        if verb == "refer-declined" and entry_id.isdigit():
-            declined = curation.get(session=turn.session, item_id=int(entry_id))
+        if verb == "refer-declined" and (item_id := row_id(entry_id)) is not None:
+            declined = curation.get(session=turn.session, item_id=item_id)
             if declined is not None and curation.asked_by(declined, staff_id=staff_id,
                                                           asker=turn.message.platform_identity):  # only the asker passes it on
                 return [self._refer(turn, declined.question, entry_id=None)]

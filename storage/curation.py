@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from storage.types import UTCDateTime
+from storage.types import LARGEST_ID, UTCDateTime
 
 
 class Signal(StrEnum):
@@ -87,7 +87,7 @@ def create(
 
 
 def get(*, session: Session, item_id: int) -> CurationItem | None:
-    return session.get(CurationItem, item_id)
+    return session.get(CurationItem, item_id) if 0 < item_id <= LARGEST_ID else None
 
 
 def get_gaps(*, session: Session) -> list[Gap]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
@@ -20,6 +21,7 @@ from bot.core.chat import Channel, IncomingMessage, Reply
 from bot.core.conversation import CARRY_ON, Conversation
 from storage import conversations, directory
 from storage.engine import session_scope
+from workflows.incidents.answers import InvalidAnswer, parse_people
 
 _FIXTURES = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 APOLOGY = wording.APOLOGY.split("{")[0]
@@ -27,7 +29,7 @@ WORDS = ["help", "home", "cancel", "discard", "discard it", "continue", "carry o
          "report an incident", "can i share this?", "training", "my training", "inbox", "incidents", "summary",
          "show IG-2026-0001", "add to IG-2026-0001", "add to IG-2026-0001 more detail", "close IG-2026-0001",
          "triage IG-2026-0001", "answer Q-1", "dismiss Q-99999999999", "what is a data breach?", "thanks",
-         "how long do we keep records", "is this an incident", "", " ", "?"]
+         "how long do we keep records", "is this an incident", "", " ", "?", "²", "3²", "٣", "-1", "1.5", "10-20"]
 
 
 def _texts() -> st.SearchStrategy[str]:
@@ -86,3 +88,15 @@ def test_any_message_gets_a_calm_answer_and_leaves_a_whole_state(data: st.DataOb
             assert isinstance(saved.data, dict)
             carry_on = IncomingMessage(channel=Channel.CONSOLE, staff_id=staff_id, text=CARRY_ON)
             _calm(conversation.handle_now(carry_on), {"text": CARRY_ON, "after": said})
+
+
+def test_ids_and_numbers_no_database_or_int_could_take_are_answered_calmly(chat_as) -> None:  # type: ignore[no-untyped-def]
+    """Found by the property above: an id larger than a PostgreSQL integer, and digits int() cannot read ("²")."""
+    harriet, sam = chat_as("harriet.osei@example.org"), chat_as("sam.okafor@example.org")
+    said = [*harriet.say("dismiss Q-99999999999"), *harriet.say("answer Q-4294967296 yes"),
+            *sam.say(action="kb:refer-declined:99999999999999999999"), *sam.say(action="kb:refer-declined:²"),
+            *sam.say(action="decision:copy:²"), *sam.say(action="decision:copy:99999999999")]
+    _calm(said, {"text": "ids out of range"})
+    assert "Q-99999999999" in said[0].text
+    with pytest.raises(InvalidAnswer):
+        parse_people("²")

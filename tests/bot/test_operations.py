@@ -150,7 +150,8 @@ async def test_metrics_show_answers_declines_deliveries_failures_and_the_outbox(
                     return after.get(name, 0) - before.get(name, 0)
 
                 for _ in range(200):  # the worker counts each attempt once it has recorded what came of it
-                    if grew("igbot_deliveries_total{}") and grew('igbot_delivery_failures_total{then="retry"}'):
+                    if (grew("igbot_deliveries_total{}") and grew('igbot_delivery_failures_total{then="retry"}')
+                            and after.get("igbot_outbox_delivered{}", 0) >= 1):
                         break
                     await asyncio.sleep(0.05)
                     after = await scrape()

@@ -13,7 +13,8 @@ import logging
 
 from sqlalchemy import Engine
 
-from bot.core.profile import Profile, Retention
+from bot.core.profile import Profile
+from bot.core.retention import Retention
 from bot.core.schedule import Job
 from storage import audit
 from storage import retention as records

@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "workflows.incidents.cli",
     "workflows.imports.cli",
     "workflows.nudges.cli",
+    "workflows.retention.cli",
 )
 
 Handler = Callable[[argparse.Namespace], int]

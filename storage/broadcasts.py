@@ -198,14 +198,15 @@ def _move(session: Session, broadcast_id: int, from_status: BroadcastStatus, to_
 def add_recipients(*, session: Session, broadcast_id: int, recipients: Sequence[Recipient],
                    now: dt.datetime) -> int:
     """Record who a broadcast went to, in a few statements; a person already recorded is left as they are."""
-    insert = insert_for(session.get_bind().dialect.name, BroadcastRecipient)
+    statement = (insert_for(session.get_bind().dialect.name, BroadcastRecipient)
+                 .on_conflict_do_nothing(index_elements=["broadcast_id", "staff_id"])
+                 .returning(col(BroadcastRecipient.id)))
     added = 0
-    for start in range(0, len(recipients), 1000):
+    for start in range(0, len(recipients), 5000):  # one statement compiled once, its rows sent in batches
         rows = [{"broadcast_id": broadcast_id, "staff_id": person.staff_id, "team": person.team[:100],
                  "channel": person.channel, "queued_at": now, "reminders_sent": 0}
-                for person in recipients[start:start + 1000]]
-        statement = insert.values(rows).on_conflict_do_nothing(index_elements=["broadcast_id", "staff_id"])
-        added += session.execute(statement.returning(col(BroadcastRecipient.id))).scalars().all().__len__()
+                for person in recipients[start:start + 5000]]
+        added += len(session.connection().execute(statement, rows).scalars().all())
     return added
 
 

@@ -27,7 +27,7 @@ from workflows.broadcasts.compose import people
 
 log = logging.getLogger(__name__)
 
-CHUNK = 1000
+CHUNK = 5000
 
 
 def send_due(*, session: Session, profile: Profile, calendar: WorkingCalendar, now: dt.datetime) -> int:

@@ -197,14 +197,18 @@ def measure_report(url: str) -> dict[str, float]:
 
 async def measure_delivery(url: str, people: int) -> dict[str, float]:
     """Fan out, then deliver at the platforms' limits through the fakes, as `igbot serve` does."""
+    from aiohttp.test_utils import TestServer
     from slack_harness import FakeSlackApi, running
     from slack_sdk.web.async_client import AsyncWebClient
-    from teams_fakes import FakeConnector
+    from teams_fakes import APP_ID, TENANT_ID, FakeConnector
 
-    from bot.core.settings import load_settings
+    from bot.app.assembly import build_conversation
+    from bot.app.server import build_web_app
+    from bot.core.assistant import Assistant
+    from bot.core.profile import load_profile
+    from bot.core.settings import EXAMPLE_PROFILE, load_settings
     from bot.slack import SlackMessenger
-    from bot.teams.endpoint import TeamsBot
-    from bot.teams.messenger import TeamsMessenger
+    from bot.teams.mount import teams_messenger
     from storage.engine import create_database_engine
     from workflows.delivery import deliver_all_due
     from workflows.throttle import Throttle
@@ -218,14 +222,23 @@ async def measure_delivery(url: str, people: int) -> dict[str, float]:
         fanned = measure_fanout(url)
         engine = create_database_engine(url)
         settings = load_settings({"IGBOT_HOME": str(Path(tempfile.gettempdir()) / "bench-broadcast"),
-                                  "DATABASE_URL": url, "TEAMS_ALLOW_ANONYMOUS": "true"})
+                                  "DATABASE_URL": url, "TEAMS_APP_ID": APP_ID, "TEAMS_APP_PASSWORD": "secret",
+                                  "TEAMS_TENANT_ID": TENANT_ID, "TEAMS_OPENID_METADATA_URL": connector.url + "openid",
+                                  "TEAMS_TOKEN_URL": connector.url + "token"})
+        profile = load_profile(EXAMPLE_PROFILE)
+        assistant = Assistant(settings=settings, profile=profile, engine=engine,
+                              conversation=build_conversation(profile, engine))
+        server = TestServer(build_web_app(assistant))
+        await server.start_server()
+        teams = teams_messenger(server.app)
+        assert teams is not None
         slack = SlackMessenger(client=AsyncWebClient(token="xoxb-bench", base_url=api.api_url + "/"))
-        teams = TeamsMessenger(bot=TeamsBot.create(settings, engine))
         throttle = Throttle()
         clock_started = time.perf_counter()
         total = await deliver_all_due(engine=engine, messengers=[slack, teams], throttle=throttle,
                                       now=lambda: NOW, budget=dt.timedelta(hours=10))
         seconds = time.perf_counter() - clock_started
+        await server.close()
     await connector.close()
     slack_posts = len(api.of("chat.postMessage"))
     return {"fanout_seconds": fanned["seconds"], "sent": total.sent, "slack_messages": slack_posts,

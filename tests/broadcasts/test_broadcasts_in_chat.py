@@ -163,3 +163,14 @@ def test_a_broadcast_may_only_name_an_incident_in_the_register_that_is_closed(ch
         [scheduled] = broadcasts.get_all(session=session)
     answer = harriet.text(f"broadcast edit {scheduled.id} incident: IG-2026-9999")
     assert answer == "There is no incident 'IG-2026-9999' in the register."
+
+
+def test_a_form_sent_without_an_audience_is_refused_and_nothing_is_stored(chat_as, engine: Engine) -> None:
+    harriet = chat_as(IG_OFFICER)
+    [form] = harriet.say("broadcast", supports_forms=True)
+    assert form.form is not None and form.form.form_id == "broadcast-compose:form"
+    answer = harriet.text(action="broadcast-compose:form", supports_forms=True, form={
+        "title": "Lock your screen", "body": "Press Windows+L.", "audience": " ", "ack_by": "", "send_at": ""})
+    assert answer.startswith("Say who should receive it")
+    with session_scope(engine) as session:
+        assert broadcasts.get_all(session=session) == []

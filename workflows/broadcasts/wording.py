@@ -36,6 +36,8 @@ ASK_SEND_AT = "When should it go? *now*, or a date and time such as 2026-11-24 0
 CONFIRM = ("That is exactly what {count} will see, in Slack, Teams or the terminal. {unreachable}"
            "Send it {when}?")
 UNREACHABLE_NOTE = "{count} can't be reached on Slack or Teams yet: the report will list them as unreachable. "
+SEND_OR_DISCARD = "Shall I send it? Press *Send*, or *Cancel* to discard it."
+NO_AUDIENCE = "Say who should receive it: everyone, team:NAME, role:ROLE, line:EMAIL or emails:a@example.org."
 SEND = "Send"
 SCHEDULE = "Schedule"
 DISCARD = "Cancel"

@@ -21,7 +21,8 @@ WAITING_SHOW = "Show: {title}"
 
 HELP_LINE = ("*Broadcasts*: `broadcast` to send a lesson learnt; `broadcast list`, `broadcast edit ID`, "
              "`broadcast cancel ID`, `broadcast status ID`")
-STATUS_HELP_LINE = "*Broadcast status*: `broadcast status ID` for who in your team has read a broadcast"
+STATUS_HELP_LINE = "*Broadcast status*: `broadcast status ID` for who has read a broadcast (managers: in your team)"
+STATUS_WHO = "the IG team and managers"
 NOT_ALLOWED_STATUS = ("Only the IG team, or a manager for the people who report to them, can see who has read a "
                       "broadcast.")
 NO_SUCH_BROADCAST = "There is no broadcast {broadcast_id}."

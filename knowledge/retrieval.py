@@ -14,10 +14,11 @@ Candidates are ranked by a blend of two signals:
     are sorted once, when the index is built, and scored with fuzz.ratio: the same score
     (token_sort_ratio is ratio over the sorted tokens) without re-sorting every phrasing for
     every question.
-The shortlist is then re-ordered by the blend plus a share of a semantic signal
+When the settings give it a weight (the shipped ones do not yet; benchmarks/README.md), the
+shortlist is then re-ordered by the blend plus a share of a semantic signal
 (knowledge/semantic.py): the cosine between the question and each candidate's nearest
 phrasing, from static embeddings distilled from a sentence-embedding model, so that a question
-worded unlike any phrasing still reaches the entry that means the same.
+worded unlike its entry's phrasings can still reach the entry that means the same.
 Whether to answer is a calibrated confidence (knowledge/confidence.py): a logistic model
 over the best candidate's signals, fitted on the tune split (benchmarks/fit_confidence.py)
 with a threshold chosen there. Numbers in benchmarks/README.md.

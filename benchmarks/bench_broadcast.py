@@ -24,8 +24,6 @@ import datetime as dt
 import io
 import json
 import random
-import resource
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -36,29 +34,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "slack"), str(ROOT / "tests" / "teams")]
 
-from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
+
+from scratch import drop, fresh_database, peak_mb  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)  # a Monday, in working hours
 SERVICE_URL = "http://127.0.0.1:9/"  # replaced by the fake connector's address when delivering
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
-
-
-def fresh_database(url: str | None, folder: Path) -> tuple[str, str | None]:
-    if url is None:
-        return f"sqlite:///{folder / 'bench.db'}", None
-    schema = f"bench_{secrets.token_hex(4)}"
-    with create_engine(url).begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    return f"{url}?options=-csearch_path%3D{schema}", schema
-
-
-def drop(url: str | None, schema: str | None) -> None:
-    if url is not None and schema is not None:
-        with create_engine(url).begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 def fill(url: str, people: int, service_url: str = SERVICE_URL) -> None:

@@ -17,38 +17,18 @@ import argparse
 import datetime as dt
 import json
 import random
-import resource
-import secrets
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert, text
+
+from scratch import drop, fresh_database, peak_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
-
-
-def fresh_database(url: str | None, folder: Path) -> tuple[str, str | None]:
-    """A database URL to fill, and the PostgreSQL schema made for it (to drop afterwards)."""
-    if url is None:
-        return f"sqlite:///{folder / 'bench.db'}", None
-    schema = f"bench_{secrets.token_hex(4)}"
-    with create_engine(url).begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    return f"{url}?options=-csearch_path%3D{schema}", schema
-
-
-def drop(url: str | None, schema: str | None) -> None:
-    if url is not None and schema is not None:
-        with create_engine(url).begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 def fill(url: str, staff: int) -> None:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from bot.core.clock import Clock
 from bot.core.errors import ConfigurationError
-from bot.core.profile import Profile
-from bot.core.settings import Settings
+from bot.core.profile import Profile, load_profile
+from bot.core.settings import Settings, load_settings
 from storage import directory, migrate
 from storage.engine import check_connection, create_database_engine, session_scope
 from storage.seed import import_directory
@@ -30,6 +33,19 @@ def open_database(settings: Settings) -> Engine:
     elif migrate.pending(engine):
         raise ConfigurationError("The database schema is not up to date: run `igbot db upgrade` first.")
     return engine
+
+
+@contextmanager
+def configured_session() -> Iterator[tuple[Session, Profile]]:
+    """A session on the database the environment names, and the profile: for a command run from the terminal."""
+    settings = load_settings()
+    profile = load_profile(settings.profile_path)
+    engine = open_database(settings)
+    try:
+        with session_scope(engine) as session:
+            yield session, profile
+    finally:
+        engine.dispose()
 
 
 def seed_demo(engine: Engine, profile: Profile, *, clock: Clock) -> None:

@@ -12,8 +12,6 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +19,10 @@ from sqlmodel import Session
 
 from bot.core.chat import Reply
 from bot.core.clock import Clock
+from bot.core.database import configured_session
 from bot.core.errors import CommandError
-from bot.core.profile import Profile, load_profile
-from bot.core.settings import load_settings
+from bot.core.profile import Profile
 from storage import broadcasts, directory
-from storage.engine import session_scope
 from storage.models import StaffMember
 from workflows.broadcasts import audience, compose, render, report, wording
 from workflows.broadcasts.compose import Draft, people
@@ -89,25 +86,11 @@ def _acknowledgement(parser: argparse.ArgumentParser, *, required: bool = True) 
     group.add_argument("--no-ack", action="store_true", help="no acknowledgement is asked for")
 
 
-@contextmanager
-def _database() -> Iterator[tuple[Session, Profile]]:
-    from bot.core.database import open_database
-
-    settings = load_settings()
-    profile = load_profile(settings.profile_path)
-    engine = open_database(settings)
-    try:
-        with session_scope(engine) as session:
-            yield session, profile
-    finally:
-        engine.dispose()
-
-
 def _run(arguments: argparse.Namespace, work: Any, *, ig_only: bool = True) -> int:
     """Run `work(session, profile, operator, now)` as the operator; a refusal or bad input is one sentence."""
     now = Clock().now()
     try:
-        with _database() as (session, profile):
+        with configured_session() as (session, profile):
             operator = directory.get_by_email(session=session, email=arguments.operator)
             if operator is None or not operator.active:
                 raise CommandError(f"no one with the email {arguments.operator} is in the staff directory.")

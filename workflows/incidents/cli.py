@@ -11,21 +11,17 @@ import datetime as dt
 import json
 import re
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlmodel import Session
-
+from bot.core.clock import Clock
+from bot.core.database import configured_session
 from bot.core.errors import CommandError
 from bot.core.neutralise import for_csv
-from bot.core.profile import Profile, load_profile
-from bot.core.settings import load_settings
+from bot.core.profile import Profile
 from storage import audit, directory, incidents
-from storage.engine import session_scope
 from storage.incidents import Incident, IncidentNote, IncidentStatus
-from bot.core.clock import Clock
 from workflows.incidents import notices
 from workflows.incidents import register as lifecycle
 from workflows.incidents.kinds import kind_of
@@ -60,24 +56,10 @@ def register(subparsers: Any) -> None:
     audit_actions.add_parser("verify", help="check that no event was altered or removed").set_defaults(handler=_verify)
 
 
-@contextmanager
-def _database() -> Iterator[tuple[Session, Profile]]:
-    from bot.core.database import open_database
-
-    settings = load_settings()
-    profile = load_profile(settings.profile_path)
-    engine = open_database(settings)
-    try:
-        with session_scope(engine) as session:
-            yield session, profile
-    finally:
-        engine.dispose()
-
-
 def _list(arguments: argparse.Namespace) -> int:
     now = Clock().now()
     status = IncidentStatus(arguments.status) if arguments.status else None
-    with _database() as (session, profile):
+    with configured_session() as (session, profile):
         found = incidents.get_all(session=session, status=status)
         if arguments.json:
             json.dump([_summary(incident, profile) for incident in found], sys.stdout, indent=2)
@@ -91,7 +73,7 @@ def _list(arguments: argparse.Namespace) -> int:
 
 
 def _show(arguments: argparse.Namespace) -> int:
-    with _database() as (session, profile):
+    with configured_session() as (session, profile):
         try:
             incident = lifecycle.find(session=session, reference=arguments.reference)
         except CommandError as error:
@@ -104,7 +86,7 @@ def _show(arguments: argparse.Namespace) -> int:
 
 
 def _export(arguments: argparse.Namespace) -> int:
-    with _database() as (session, profile):
+    with configured_session() as (session, profile):
         rows = [_row(incident, profile, incidents.notes_of(session=session, incident=incident))
                 for incident in incidents.get_all(session=session)]
     if arguments.output is None:
@@ -117,7 +99,7 @@ def _export(arguments: argparse.Namespace) -> int:
 
 
 def _verify(arguments: argparse.Namespace) -> int:
-    with _database() as (session, _):
+    with configured_session() as (session, _):
         broken = audit.verify(session=session)
     if broken is None:
         print("The audit log is intact.")

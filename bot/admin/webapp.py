@@ -107,7 +107,7 @@ def form(request: web.Request) -> Mapping[str, str]:
 
 
 def render(request: web.Request, template: str, context: dict[str, Any], *, status: int = 200) -> web.Response:
-    context = {"viewer": request.get(VIEWER), "organisation": request.app[DASHBOARD].profile.organisation.name,
+    context = {"viewer": request.get(VIEWER), "page": "", "organisation": request.app[DASHBOARD].profile.organisation.name,
                **context}
     return aiohttp_jinja2.render_template(template, request, context, status=status)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import quote
 
-from conftest import HARRIET, Dashboard
+from admin_harness import HARRIET, Dashboard
 from sqlmodel import select
 
 from moments import MONDAY_MORNING

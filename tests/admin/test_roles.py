@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import quote
 
-from conftest import BEATRIX, HARRIET, KWAME, RACHEL, SAM, Dashboard
+from admin_harness import BEATRIX, HARRIET, KWAME, RACHEL, SAM, Dashboard
 from sqlmodel import select
 
 from moments import MONDAY_MORNING

@@ -6,7 +6,7 @@ import datetime as dt
 
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
-from conftest import BEATRIX, HARRIET, RACHEL, SAM, Dashboard, make_assistant
+from admin_harness import BEATRIX, HARRIET, RACHEL, SAM, Dashboard, make_assistant
 
 from bot.app.server import build_web_app
 from bot.core.chat import Channel, IncomingMessage

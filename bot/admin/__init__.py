@@ -33,7 +33,7 @@ def mount_dashboard(app: web.Application, assistant: Assistant) -> None:
     from knowledge.answers import KnowledgeAnswerer
 
     answerer = assistant.conversation.answerer
-    index = answerer.index if isinstance(answerer, KnowledgeAnswerer) else KnowledgeAnswerer.load(assistant.profile).index
+    index = (answerer if isinstance(answerer, KnowledgeAnswerer) else KnowledgeAnswerer.load(assistant.profile)).index
     dashboard = Dashboard(engine=assistant.engine, profile=assistant.profile, clock=assistant.conversation.clock,
                           calendar=WorkingCalendar(assistant.profile), index=index, secret_key=settings.secret_key,
                           secure_cookies=(settings.public_url or "").startswith("https://"))

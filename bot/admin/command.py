@@ -6,17 +6,22 @@ a group chat, it goes to the person in a direct message through the outbox.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from bot.admin import links, wording
 from bot.core import outbox
 from bot.core.chat import Reply
 from bot.core.conversation import Conversation
+from bot.core.schedule import in_session
 from bot.core.settings import Settings
 from bot.core.turn import Step, Turn
+from storage import admin_access
 from storage.models import IG_ROLES, Role
 
 NAME = "dashboard"
+PURGE_JOB = "dashboard-sign-in-purge"
+KEPT_FOR = dt.timedelta(days=1)  # used or expired links and ended sessions: gone a day later
 TRIGGERS = frozenset({"dashboard", "the dashboard", "dashboard link", "open the dashboard", "open dashboard",
                       "ig dashboard"})
 WHO = "the IG team and line managers"
@@ -50,3 +55,6 @@ class DashboardCommand:
 def install(conversation: Conversation, settings: Settings) -> None:
     conversation.add_command(NAME, DashboardCommand(settings), roles=IG_ROLES | {Role.MANAGER}, who=WHO,
                              help_line=wording.HELP_LINE)
+    conversation.schedule.at(PURGE_JOB, "40 2 * * *", in_session(
+        conversation.engine, lambda session, now: admin_access.purge(session=session, before=now - KEPT_FOR),
+    ), working_days_only=False)

@@ -85,11 +85,13 @@ def register_data(session: Session, dashboard: Dashboard, staff_id: int, chosen:
     elif chosen.status:
         statement = statement.where(Incident.status == chosen.status)
     if chosen.grade:
-        statement = statement.where(func.coalesce(col(Incident.outcome), col(Incident.suggested_outcome)) == chosen.grade)
+        outcome = func.coalesce(col(Incident.outcome), col(Incident.suggested_outcome))
+        statement = statement.where(outcome == chosen.grade)
     if chosen.kind:
         statement = statement.where(Incident.kind == chosen.kind)
     if chosen.reported_from:
-        statement = statement.where(col(Incident.reported_at) >= dt.datetime.combine(chosen.reported_from, dt.time(), zone))
+        since = dt.datetime.combine(chosen.reported_from, dt.time(), zone)
+        statement = statement.where(col(Incident.reported_at) >= since)
     if chosen.reported_to:
         until = dt.datetime.combine(chosen.reported_to + dt.timedelta(days=1), dt.time(), zone)
         statement = statement.where(col(Incident.reported_at) < until)

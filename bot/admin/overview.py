@@ -1,4 +1,4 @@
-"""The overview: training against the target, the trend, late records, open incidents, knowledge gaps; and a team's people."""
+"""The overview (training, its trend, late records, open incidents, knowledge gaps) and a team's people."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 import hmac
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -102,13 +102,13 @@ def viewer(request: web.Request) -> Viewer:
     return request[VIEWER]
 
 
-def form(request: web.Request) -> Mapping[str, str]:
+def form(request: web.Request) -> dict[str, str]:
     return request[FORM]
 
 
 def render(request: web.Request, template: str, context: dict[str, Any], *, status: int = 200) -> web.Response:
-    context = {"viewer": request.get(VIEWER), "page": "", "organisation": request.app[DASHBOARD].profile.organisation.name,
-               **context}
+    organisation = request.app[DASHBOARD].profile.organisation.name
+    context = {"viewer": request.get(VIEWER), "page": "", "organisation": organisation, **context}
     return aiohttp_jinja2.render_template(template, request, context, status=status)
 
 

@@ -150,3 +150,18 @@ def test_dashboard_in_chat_gives_a_link_to_those_who_may_use_it(engine, profile,
     with session_scope(engine) as session:
         [queued] = outbox.get_all(session=session)
         assert queued.staff_id == harriet.id and "/admin/sign-in/" in str(queued.payload)
+
+
+async def test_used_links_and_ended_sessions_are_purged_a_day_later(dashboard: Dashboard) -> None:
+    from sqlmodel import select
+
+    from storage import admin_access
+    from storage.admin_access import AdminSession, SignInLink
+
+    await dashboard.signed_in(HARRIET)
+    dashboard.link_for(BEATRIX)  # never used
+    with session_scope(dashboard.engine) as session:
+        assert admin_access.purge(session=session, before=dashboard.clock.now() - dt.timedelta(days=1)) == 0
+        later = dashboard.clock.now() + dt.timedelta(days=1, hours=1)
+        assert admin_access.purge(session=session, before=later - dt.timedelta(days=1)) == 3
+        assert session.exec(select(SignInLink)).all() == [] and session.exec(select(AdminSession)).all() == []

@@ -5,8 +5,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.admin import gaps, incidents, overview, signin
-from bot.admin.webapp import (DASHBOARD, HERE, Dashboard, csrf, error_pages, security_headers, sessions,
-                           set_up_templates)
+from bot.admin.webapp import (DASHBOARD, HERE, SECURITY_HEADERS, Dashboard, csrf, error_pages, security_headers,
+                             sessions, set_up_templates)
 from bot.admin import wording
 from bot.core.assistant import Assistant
 from bot.core.working_time import WorkingCalendar
@@ -27,7 +27,7 @@ def mount_dashboard(app: web.Application, assistant: Assistant) -> None:
     settings = assistant.settings
     if not settings.secret_key:
         async def off(request: web.Request) -> web.Response:
-            return web.Response(status=503, text=wording.OFF, headers={"X-Content-Type-Options": "nosniff"})
+            return web.Response(status=503, text=wording.OFF, headers=SECURITY_HEADERS)
         app.router.add_route("*", "/admin{tail:.*}", off)
         return
     from knowledge.answers import KnowledgeAnswerer
@@ -42,4 +42,4 @@ def mount_dashboard(app: web.Application, assistant: Assistant) -> None:
 
 
 async def _to_overview(request: web.Request) -> web.Response:
-    raise web.HTTPPermanentRedirect("/admin/")
+    raise web.HTTPPermanentRedirect("/admin/", headers=SECURITY_HEADERS)

@@ -21,11 +21,13 @@ def register(subparsers: Any) -> None:
     commands = admin.add_subparsers(dest="admin_command", metavar="ACTION", required=True)
     link = commands.add_parser("link", help="print a one-time sign-in link to the dashboard for EMAIL")
     link.add_argument("email")
+    link.add_argument("--port", type=int, default=3000,
+                      help="the port of `igbot serve` on the embedded demo, when IGBOT_PUBLIC_URL is not set")
     link.set_defaults(handler=_link)
 
 
 def _link(arguments: argparse.Namespace) -> int:
-    settings = with_local_defaults(load_settings())
+    settings = with_local_defaults(load_settings(), port=arguments.port)
     if not settings.secret_key or not settings.public_url:
         raise ConfigurationError("The dashboard needs IGBOT_SECRET_KEY and IGBOT_PUBLIC_URL to make sign-in links.")
     engine = open_database(settings)
@@ -36,7 +38,7 @@ def _link(arguments: argparse.Namespace) -> int:
             raise ConfigurationError(f"No one in the staff directory has the email {arguments.email}.")
         if not may_use_dashboard(member):
             raise ConfigurationError(f"{arguments.email} holds no IG role and is not a manager: the dashboard is "
-                                     "for them only.")
+                                     "for the IG team and line managers only.")
         token = links.issue(session=session, secret_key=settings.secret_key, staff_id=member.id, now=clock.now())
     print(links.url_for(settings.public_url, token))
     print("It works once, for the next 10 minutes.")

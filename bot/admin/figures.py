@@ -9,6 +9,7 @@ last day whose validity would already have run out.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import Counter
 from dataclasses import dataclass
 
@@ -133,6 +134,52 @@ def late_by_team(*, session: Session, profile: Profile, calendar: WorkingCalenda
             if staff_id is not None:
                 counts[team or NO_TEAM] += len(late[staff_id])
     return [TeamLate(team, number) for team, number in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
+@dataclass(frozen=True)
+class StaffFigures:
+    """Training by team, the 12-month trend and late records by team, as counted at one moment."""
+
+    teams: list[TeamTraining]
+    trend: list[TrendPoint]
+    late: list[TeamLate]
+    counted_at: dt.datetime
+
+
+def staff_figures(*, session: Session, profile: Profile, calendar: WorkingCalendar, now: dt.datetime,
+                  scope: Select[tuple[int]] | None) -> StaffFigures:
+    today = calendar.local(now).date()
+    return StaffFigures(teams=training_by_team(session=session, profile=profile, today=today, scope=scope),
+                        trend=trend(session=session, profile=profile, today=today, scope=scope),
+                        late=late_by_team(session=session, profile=profile, calendar=calendar, now=now, scope=scope),
+                        counted_at=now)
+
+
+class FigureCache:
+    """Each scope's staff figures, kept for a few minutes.
+
+    Counting a whole organisation of 100,000 staff takes the database a second or more; these figures
+    change when the nightly imports run, not from minute to minute, so the overview shows them as of
+    when they were counted (and says when). Incidents and knowledge gaps are never cached.
+    """
+
+    def __init__(self, keep: dt.timedelta = dt.timedelta(minutes=5), most: int = 500) -> None:
+        self.keep, self.most = keep, most
+        self._kept: dict[str, StaffFigures] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str, now: dt.datetime) -> StaffFigures | None:
+        with self._lock:
+            found = self._kept.get(key)
+        if found is None or not dt.timedelta(0) <= now - found.counted_at < self.keep:
+            return None
+        return found
+
+    def put(self, key: str, figures: StaffFigures) -> None:
+        with self._lock:
+            if len(self._kept) >= self.most:
+                self._kept.pop(min(self._kept, key=lambda name: self._kept[name].counted_at))
+            self._kept[key] = figures
 
 
 def gaps_since(*, session: Session, since: dt.datetime) -> tuple[int, list[tuple[str, int]]]:

@@ -40,12 +40,21 @@ class GapGroup:
         return len(self.ids)
 
 
-def group(items: list[CurationItem]) -> list[GapGroup]:
+@dataclass(frozen=True)
+class Asked:
+    """One open question, as stored (identifiers already removed)."""
+
+    id: int
+    question: str
+    signal: str
+    at: dt.datetime
+
+
+def group(items: list[Asked]) -> list[GapGroup]:
     """Questions that read alike in one group, the most asked first."""
     groups: list[GapGroup] = []
     keys: list[str] = []
     for item in items:
-        assert item.id is not None
         text = " ".join(item.question.lower().split())
         found = process.extractOne(text, keys, scorer=fuzz.token_set_ratio, score_cutoff=ALIKE) if keys else None
         if found is None:
@@ -61,11 +70,12 @@ def group(items: list[CurationItem]) -> list[GapGroup]:
     return sorted(groups, key=lambda gap: (-gap.count, -(gap.last_seen or dt.datetime.min).timestamp()))
 
 
-def _open_items(session: Session) -> list[CurationItem]:
-    statement = (select(CurationItem).where(col(CurationItem.signal).in_(GAP_SIGNALS),
-                                            CurationItem.resolution == Resolution.OPEN.value)
+def _open_items(session: Session) -> list[Asked]:
+    statement = (select(CurationItem.id, CurationItem.question, CurationItem.signal, CurationItem.at)
+                 .where(col(CurationItem.signal).in_(GAP_SIGNALS), CurationItem.resolution == Resolution.OPEN.value)
                  .order_by(col(CurationItem.at).desc()).limit(MOST_READ))
-    return list(session.exec(statement).all())
+    return [Asked(item_id, question, signal, at) for item_id, question, signal, at in session.exec(statement)
+            if item_id is not None]
 
 
 def gaps_data(session: Session, dashboard: Dashboard, staff_id: int, now: dt.datetime) -> dict[str, Any]:

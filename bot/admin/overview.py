@@ -58,9 +58,13 @@ def open_clocks(session: Session, dashboard: Dashboard, now: dt.datetime) -> lis
 def overview_data(session: Session, dashboard: Dashboard, who: Viewer, now: dt.datetime) -> dict[str, Any]:
     profile, today = dashboard.profile, dashboard.today(now)
     scope = in_scope(who)
-    teams = figures.training_by_team(session=session, profile=profile, today=today, scope=scope)
-    trend = figures.trend(session=session, profile=profile, today=today, scope=scope)
-    late = figures.late_by_team(session=session, profile=profile, calendar=dashboard.calendar, now=now, scope=scope)
+    key = "organisation" if scope is None else f"line:{who.staff_id}"
+    counted = dashboard.figures.get(key, now)
+    if counted is None or dashboard.calendar.local(counted.counted_at).date() != today:
+        counted = figures.staff_figures(session=session, profile=profile, calendar=dashboard.calendar, now=now,
+                                        scope=scope)
+        dashboard.figures.put(key, counted)
+    teams, trend, late = counted.teams, counted.trend, counted.late
     target = profile.training.target_percent
     shown = teams[:TEAMS_IN_CHART]
     staff, trained = sum(team.staff for team in teams), sum(team.trained for team in teams)
@@ -75,6 +79,8 @@ def overview_data(session: Session, dashboard: Dashboard, who: Viewer, now: dt.d
         "late": late[:TEAMS_IN_LATE_TABLE], "late_total": sum(team.late for team in late),
         "write_up_hours": profile.records.write_up_hours, "course": profile.training.name,
         "today": today, "clocks": [], "gaps": 0, "top_gaps": [],
+        "counted_at": dashboard.calendar.local(counted.counted_at),
+        "recount_minutes": dashboard.figures.keep // dt.timedelta(minutes=1),
     }
     if who.sees_everything:
         month_start = dt.datetime.combine(today.replace(day=1), dt.time(), dashboard.calendar.zone)

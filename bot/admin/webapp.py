@@ -7,7 +7,7 @@ import datetime as dt
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.admin import wording
+from bot.admin.figures import FigureCache
 from bot.admin.access import Viewer, may_use_dashboard, viewer_of
 from bot.core.clock import Clock
 from bot.core.errors import log_unexpected
@@ -62,6 +63,7 @@ class Dashboard:
     index: KnowledgeIndex
     secret_key: str
     secure_cookies: bool
+    figures: FigureCache = field(default_factory=FigureCache, compare=False)
 
     async def run(self, work: Callable[[Session, dt.datetime], T]) -> T:
         """Database work in a worker thread, in one transaction, at one moment."""

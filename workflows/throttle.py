@@ -160,8 +160,8 @@ class Limited:
 def retry_after_of(error: BaseException) -> float | None:
     """The seconds a platform asked us to wait (HTTP 429 Retry-After), if the error carries them."""
     value = getattr(error, "retry_after", None)
-    if value is None:
-        headers = getattr(getattr(error, "response", None), "headers", None)
+    if value is None:  # the Slack SDK's error keeps its response; aiohttp's (Teams) keeps the headers itself
+        headers = getattr(error, "headers", None) or getattr(getattr(error, "response", None), "headers", None)
         if isinstance(headers, dict) or hasattr(headers, "get"):
             value = headers.get("Retry-After") or headers.get("retry-after")  # type: ignore[union-attr]  # checked above
     try:

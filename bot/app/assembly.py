@@ -40,7 +40,8 @@ def build_conversation(profile: Profile, engine: Engine, *, clock: Clock | None 
 
 def _installers() -> list[Callable[[Conversation], None]]:
     from knowledge import answers
-    from workflows import audit_checkpoint, dead_letters, decisions, digests, inbox, incidents, nudges, training
+    from workflows import (audit_checkpoint, broadcasts, dead_letters, decisions, digests, inbox, incidents, nudges,
+                           training)
 
     return [answers.install, decisions.install, training.install, incidents.install, dead_letters.install, inbox.install,
-            nudges.install, digests.install, audit_checkpoint.install]
+            nudges.install, digests.install, broadcasts.install, audit_checkpoint.install]

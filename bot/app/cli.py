@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.teams.cli",
     "knowledge.cli",
     "workflows.cli",
+    "workflows.broadcasts.cli",
     "workflows.incidents.cli",
     "workflows.imports.cli",
     "workflows.nudges.cli",

@@ -132,6 +132,19 @@ class Nudges(_Strict):
     _check_time = field_validator("time")(_clock_time)
 
 
+class Broadcasts(_Strict):
+    """Lessons-learnt broadcasts: when reminders go to those who have not acknowledged one."""
+
+    # Reminders go out on working days at this time, in the organisation's time zone.
+    time: str = "10:00"
+    # The first reminder this many working days after the broadcast went out, then again after as many,
+    # at most `remind_at_most` reminders in all.
+    remind_after_working_days: int = Field(default=3, ge=1, le=60)
+    remind_at_most: int = Field(default=2, ge=0, le=20)
+
+    _check_time = field_validator("time")(_clock_time)
+
+
 class Digests(_Strict):
     """The weekly digest to each manager and to the IG officer."""
 
@@ -239,6 +252,7 @@ class Profile(_Strict):
     working_hours: WorkingHours
     nudges: Nudges = Nudges()
     digests: Digests = Digests()
+    broadcasts: Broadcasts = Broadcasts()
     # Deprecated: bank holidays come from `working_hours.region`; dates still listed here count as closure days.
     bank_holidays: list[dt.date] = []
     incident_grading: IncidentGrading

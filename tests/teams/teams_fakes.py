@@ -90,6 +90,7 @@ class FakeConnector:
     roster_requests: list[str] = field(default_factory=list)
     refuse_conversations: dict[str, int] = field(default_factory=dict)
     refuse_tokens: int | None = None  # the status the token endpoint answers with instead of a token
+    rate_limited: list[int] = field(default_factory=list)  # Retry-After seconds for the next sends, answered 429
     server: TestServer | None = None
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _ids: itertools.count[int] = field(default_factory=itertools.count)
@@ -128,6 +129,9 @@ class FakeConnector:
         if conversation in self.refuse_conversations:
             return web.json_response({"error": {"code": "BotNotInConversationRoster"}},
                                      status=self.refuse_conversations[conversation])
+        if self.rate_limited:
+            return web.json_response({"error": {"code": "TooManyRequests"}}, status=429,
+                                     headers={"Retry-After": str(self.rate_limited.pop(0))})
         body = await request.json()
         async with self._changed:
             self.sent.append(Sent(conversation, request.match_info.get("reply_to"), body,

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import Engine
 from teams_fakes import OUTBOUND_TOKEN, FakeConnector, Igbot, StartIgbot, TeamsUser
 
+from bot.core import outbox as replies_outbox
 from bot.core.chat import Choice, Reply
 from bot.teams.auth import TokenUnavailable
-from storage import directory, teams_references
+from storage import directory, outbox, teams_references
 from storage.engine import session_scope
 from storage.models import StaffMember
+from workflows import delivery
 
 REMINDER = Reply(title="Training reminder", text="Your *Keeping Information Safe* training is due on 31 March.",
                  choices=(Choice("Got it", "ack:training-2026"),))
@@ -132,3 +136,26 @@ async def test_the_ig_team_channel_gets_top_level_posts_once_igbot_has_been_ther
 
 async def test_without_an_ig_channel_setting_the_ig_team_is_not_reached_through_teams(igbot: Igbot) -> None:
     assert await igbot.messenger.send_to_ig_team(replies=[REMINDER]) is False
+
+
+async def test_a_rate_limited_message_waits_as_long_as_the_connector_asked_and_then_goes(
+    igbot: Igbot, connector: FakeConnector, sam: TeamsUser, engine: Engine
+) -> None:
+    await igbot.post(sam.says(connector.url, "hello"))
+    await connector.wait_for(1)
+    staff = _staff(engine, sam.email)
+    now = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
+    with session_scope(engine) as session:
+        replies_outbox.queue(session=session, dedup_key="reminder", staff_id=staff.id, replies=[REMINDER], now=now)
+    connector.rate_limited.append(40)
+
+    first = await delivery.deliver_due(engine=engine, messengers=[igbot.messenger], now=now)
+
+    assert first.retrying == 1 and len(connector.sent) == 1, "nothing more reached Sam yet"
+    with session_scope(engine) as session:
+        waiting = outbox.get_by_key(session=session, dedup_key="reminder")
+        assert waiting is not None and waiting.next_attempt_at == now + dt.timedelta(seconds=40)
+    later = await delivery.deliver_due(engine=engine, messengers=[igbot.messenger], now=now + dt.timedelta(seconds=40))
+    assert later.sent == 1
+    _, reminder = await connector.wait_for(2)
+    assert "**Keeping Information Safe**" in reminder.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.admin import gaps, incidents, overview, signin
+from bot.admin import broadcasts, gaps, incidents, overview, signin
 from bot.admin.webapp import (DASHBOARD, HERE, SECURITY_HEADERS, Dashboard, csrf, error_pages, security_headers,
                              sessions, set_up_templates)
 from bot.admin import wording
@@ -17,7 +17,7 @@ def build_dashboard(dashboard: Dashboard) -> web.Application:
     app[DASHBOARD] = dashboard
     set_up_templates(app)
     app.router.add_static("/static/", HERE / "static")
-    for pages in (signin, overview, incidents, gaps):
+    for pages in (signin, overview, incidents, gaps, broadcasts):
         pages.add_routes(app)
     return app
 

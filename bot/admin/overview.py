@@ -11,6 +11,7 @@ from aiohttp import web
 from sqlmodel import Session, col, func, select
 
 from bot.admin import charts, figures, wording
+from bot.admin.broadcasts import summaries as broadcast_summaries
 from bot.admin.access import Viewer, in_scope, line_ids
 from bot.admin.webapp import DASHBOARD, Dashboard, forbidden, render, viewer
 from storage import audit, employment, incidents
@@ -22,6 +23,7 @@ from workflows.incidents.kinds import kind_of
 from workflows.nudges.rules import earliest_late_contact, late_record, training_status
 
 TEAMS_IN_CHART = 20
+RECENT_BROADCASTS = 5
 TEAMS_IN_LATE_TABLE = 20
 
 
@@ -82,6 +84,7 @@ def overview_data(session: Session, dashboard: Dashboard, who: Viewer, now: dt.d
         "counted_at": dashboard.calendar.local(counted.counted_at),
         "recount_minutes": dashboard.figures.keep // dt.timedelta(minutes=1),
     }
+    data["broadcasts"] = broadcast_summaries(session, dashboard, who, limit=RECENT_BROADCASTS)
     if who.sees_everything:
         month_start = dt.datetime.combine(today.replace(day=1), dt.time(), dashboard.calendar.zone)
         data["clocks"] = open_clocks(session, dashboard, now)

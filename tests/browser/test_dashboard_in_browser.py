@@ -1,4 +1,5 @@
-"""The dashboard in a real browser: sign in with a link, read the charts, work the register, close a knowledge gap.
+"""The dashboard in a real browser: sign in with a link, read the charts, work the register, close a knowledge gap,
+remind those who have not acknowledged a broadcast.
 
 Each page is checked with axe-core (no serious or critical violations of WCAG 2.2 A/AA) and saved as a
 screenshot in tests/browser/artefacts/.
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestServer
 from admin_harness import SECRET_KEY, make_assistant
+from broadcast_world import link_slack, sent_broadcast
 
 from bot.admin import links
 from bot.app.server import build_web_app
@@ -52,6 +54,8 @@ async def site(engine: Any, profile: Profile, clock: SettableClock) -> AsyncIter
         for question in ("can I park in the staff car park?", "where can I park in the staff car park",
                          "how do I shred paper records?"):
             curation.create(session=session, signal=Signal.DECLINED, question=question, now=MONDAY_MORNING)
+    link_slack(engine, "tomasz.wierzba@example.org", "UTOM")
+    sent_broadcast(engine, profile, MONDAY_MORNING, audience={"kind": "everyone", "values": []})
     server = TestServer(build_web_app(make_assistant(engine, profile, clock)))
     await server.start_server()
     try:
@@ -139,16 +143,26 @@ async def test_the_ig_officer_works_through_the_dashboard(browser: Any, site: Te
     assert await page.locator("section.gap").count() == 1
     await pages.check_and_keep("07-knowledge-gap-closed")
 
+    await page.get_by_role("link", name="Broadcasts").click()
+    await pages.check_and_keep("08-broadcasts")
+    await page.get_by_role("link", name="Check the recipient before you press send").click()
+    assert await page.get_by_role("table", name="Acknowledgement by team").count() == 1
+    await page.get_by_role("button", name="Send a reminder now").click()
+    await page.wait_for_url("**reminded=1")
+    assert "A reminder is on its way to 1 person" in await page.get_by_role("status").inner_text()
+    await pages.check_and_keep("09-broadcast-reminded")
+
     await page.set_viewport_size({"width": 390, "height": 844})
+
     await page.goto(str(site.make_url("/admin/")))
-    await pages.check_and_keep("08-overview-phone")
+    await pages.check_and_keep("10-overview-phone")
     await page.emulate_media(media="print")
-    await page.screenshot(path=str(artefacts / "09-overview-print.png"), full_page=True)
+    await page.screenshot(path=str(artefacts / "11-overview-print.png"), full_page=True)
     assert not await page.locator("form.sign-out").is_visible()
 
     await page.emulate_media(media="screen")
     await page.get_by_role("button", name="Sign out").click()
     await page.wait_for_url("**/signed-out?why=out")
-    await pages.check_and_keep("10-signed-out")
+    await pages.check_and_keep("12-signed-out")
     assert errors == []  # nothing refused by the Content-Security-Policy, no script errors
     await context.close()

@@ -1,0 +1,125 @@
+"""Broadcasts: who has acknowledged the lessons learnt and policy updates, by team, who is outstanding, and a reminder.
+
+Figures come from storage/broadcasts.py; a manager sees only their reporting line's. Sending a
+reminder is the IG team's, through the broadcasts workflow's `remind_now`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from sqlmodel import Session
+
+from bot.admin.access import Viewer, line_ids
+from bot.admin.webapp import DASHBOARD, Dashboard, forbidden, render, viewer
+from storage import audit, broadcasts
+from storage.broadcasts import TeamAcknowledgement
+from workflows.broadcasts import remind_now
+
+RECENT = 10
+
+
+@dataclass(frozen=True)
+class BroadcastSummary:
+    broadcast_id: int
+    title: str
+    sent: str
+    ack_required: bool
+    recipients: int
+    acknowledged: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.acknowledged / self.recipients) if self.recipients else 100
+
+
+def summaries(session: Session, dashboard: Dashboard, who: Viewer, *, limit: int) -> list[BroadcastSummary]:
+    among = line_ids(session=session, viewer=who)
+    found = []
+    for broadcast in broadcasts.recent(session=session, limit=limit):
+        assert broadcast.id is not None
+        teams = broadcasts.acknowledgement_by_team(session=session, broadcast_id=broadcast.id, among=among)
+        if among is not None and not teams:
+            continue  # sent to nobody in this manager's line
+        sent = broadcast.sent_at or broadcast.send_at
+        found.append(BroadcastSummary(broadcast.id, broadcast.title, f"{dashboard.calendar.local(sent):%d %b %Y}",
+                                      broadcast.ack_required, sum(team.recipients for team in teams),
+                                      sum(team.acknowledged for team in teams)))
+    return found
+
+
+def list_data(session: Session, dashboard: Dashboard, who: Viewer, now: dt.datetime) -> dict[str, Any]:
+    found = summaries(session, dashboard, who, limit=RECENT)
+    audit.record(session=session, now=now, action="dashboard.viewed", actor_id=who.staff_id, subject="broadcasts",
+                 details={"shown": len(found)})
+    return {"broadcasts": found}
+
+
+async def list_page(request: web.Request) -> web.Response:
+    who, dashboard = viewer(request), request.app[DASHBOARD]
+    data = await dashboard.run(lambda session, now: list_data(session, dashboard, who, now))
+    return render(request, "broadcasts.html", {**data, "title": "Broadcasts", "page": "broadcasts"})
+
+
+def detail_data(session: Session, dashboard: Dashboard, who: Viewer, broadcast_id: int,
+                now: dt.datetime) -> dict[str, Any]:
+    broadcast = broadcasts.get(session=session, broadcast_id=broadcast_id)
+    if broadcast is None:
+        raise web.HTTPNotFound()
+    among = line_ids(session=session, viewer=who)
+    teams: list[TeamAcknowledgement] = broadcasts.acknowledgement_by_team(session=session, broadcast_id=broadcast_id,
+                                                                         among=among)
+    if among is not None and not teams:
+        raise forbidden(dashboard.profile)  # nobody in their line was sent it
+    outstanding = [{"name": member.name, "team": recipient.team or member.team,
+                    "reminders": recipient.reminders_sent, "reachable": bool(recipient.channel)}
+                   for recipient, member in broadcasts.outstanding(session=session, broadcast_id=broadcast_id,
+                                                                   among=among)]
+    audit.record(session=session, now=now, action="dashboard.viewed", actor_id=who.staff_id,
+                 subject=f"broadcast {broadcast_id}", details={"outstanding": len(outstanding)})
+    return {"broadcast": broadcast, "teams": teams, "outstanding": outstanding,
+            "recipients": sum(team.recipients for team in teams),
+            "acknowledged": sum(team.acknowledged for team in teams)}
+
+
+async def detail_page(request: web.Request) -> web.Response:
+    who, dashboard = viewer(request), request.app[DASHBOARD]
+    broadcast_id = _id(request)
+    data = await dashboard.run(lambda session, now: detail_data(session, dashboard, who, broadcast_id, now))
+    reminded = request.query.get("reminded", "")
+    return render(request, "broadcast.html", {**data, "title": data["broadcast"].title, "page": "broadcasts",
+                                              "reminded": int(reminded) if reminded.isdigit() else None})
+
+
+def _id(request: web.Request) -> int:
+    text = request.match_info["broadcast_id"]
+    if not text.isdigit():
+        raise web.HTTPNotFound()
+    return int(text)
+
+
+def remind(session: Session, dashboard: Dashboard, staff_id: int, broadcast_id: int, now: dt.datetime) -> int:
+    if broadcasts.get(session=session, broadcast_id=broadcast_id) is None:
+        raise web.HTTPNotFound()
+    sent = remind_now(session=session, profile=dashboard.profile, broadcast_id=broadcast_id, now=now)
+    audit.record(session=session, now=now, action="broadcast reminded", actor_id=staff_id,
+                 subject=f"broadcast {broadcast_id}", details={"reminded": sent})
+    return sent
+
+
+async def remind_page(request: web.Request) -> web.Response:
+    who, dashboard = viewer(request), request.app[DASHBOARD]
+    if not who.sees_everything:
+        raise forbidden(dashboard.profile)
+    broadcast_id = _id(request)
+    sent = await dashboard.run(lambda session, now: remind(session, dashboard, who.staff_id, broadcast_id, now))
+    raise web.HTTPSeeOther(f"/admin/broadcasts/{broadcast_id}?reminded={sent}")
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/broadcasts", list_page)
+    app.router.add_get("/broadcasts/{broadcast_id}", detail_page)
+    app.router.add_post("/broadcasts/{broadcast_id}/remind", remind_page)

@@ -252,9 +252,10 @@ def acknowledgement_by_team(*, session: Session, broadcast_id: int,
             for team, total, done in session.exec(statement).all()]
 
 
-def outstanding(*, session: Session, broadcast_id: int,
-                among: Collection[int] | None = None) -> list[tuple[BroadcastRecipient, StaffMember]]:
-    """Who still has to acknowledge (leavers left out), by team then name; nobody when none was asked for."""
+def outstanding(*, session: Session, broadcast_id: int, among: Collection[int] | None = None,
+                limit: int | None = None) -> list[tuple[BroadcastRecipient, StaffMember]]:
+    """Who still has to acknowledge (leavers left out), by team then name (the first `limit` of them when given);
+    nobody when none was asked for."""
     broadcast = session.get(Broadcast, broadcast_id)
     if broadcast is None or not broadcast.ack_required:
         return []
@@ -262,7 +263,7 @@ def outstanding(*, session: Session, broadcast_id: int,
     statement = (select(BroadcastRecipient, StaffMember)
                  .join(StaffMember, col(StaffMember.id) == col(BroadcastRecipient.staff_id))
                  .where(and_(*conditions))
-                 .order_by(col(BroadcastRecipient.team), col(StaffMember.name), col(StaffMember.id)))
+                 .order_by(col(BroadcastRecipient.team), col(StaffMember.name), col(StaffMember.id)).limit(limit))
     return [(recipient, member) for recipient, member in session.exec(statement).all()]
 
 

@@ -43,6 +43,11 @@ def reporting_line(manager_id: int) -> Select[tuple[int]]:
     return select(line.c.id)
 
 
+def scope_key(viewer: Viewer) -> str:
+    """A name for what this viewer may see, under which figures counted for them can be kept."""
+    return "organisation" if viewer.sees_everything else f"line-of-{viewer.staff_id}"
+
+
 def in_scope(viewer: Viewer) -> Select[tuple[int]] | None:
     """The staff this viewer may see, as a query to filter by; None when they see everyone."""
     return None if viewer.sees_everything else reporting_line(viewer.staff_id)

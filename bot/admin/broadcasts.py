@@ -13,13 +13,14 @@ from typing import Any
 from aiohttp import web
 from sqlmodel import Session
 
-from bot.admin.access import Viewer, line_ids
+from bot.admin.access import Viewer, line_ids, scope_key
 from bot.admin.webapp import DASHBOARD, Dashboard, forbidden, render, viewer
 from storage import audit, broadcasts
 from storage.broadcasts import TeamAcknowledgement
 from workflows.broadcasts import remind_now
 
 RECENT = 10
+MOST_NAMES = 500  # of those outstanding, listed by team then name
 
 
 @dataclass(frozen=True)
@@ -36,12 +37,20 @@ class BroadcastSummary:
         return round(100 * self.acknowledged / self.recipients) if self.recipients else 100
 
 
-def summaries(session: Session, dashboard: Dashboard, who: Viewer, *, limit: int) -> list[BroadcastSummary]:
+def by_team(session: Session, dashboard: Dashboard, who: Viewer, broadcast_id: int, among: set[int] | None,
+            now: dt.datetime) -> tuple[list[TeamAcknowledgement], dt.datetime]:
+    """Acknowledgement by team within what the viewer may see, as counted in the last few minutes."""
+    return dashboard.figures.fetch(f"broadcast:{broadcast_id}:{scope_key(who)}", now, lambda: (
+        broadcasts.acknowledgement_by_team(session=session, broadcast_id=broadcast_id, among=among)))
+
+
+def summaries(session: Session, dashboard: Dashboard, who: Viewer, now: dt.datetime, *,
+              limit: int) -> list[BroadcastSummary]:
     among = line_ids(session=session, viewer=who)
     found = []
     for broadcast in broadcasts.recent(session=session, limit=limit):
         assert broadcast.id is not None
-        teams = broadcasts.acknowledgement_by_team(session=session, broadcast_id=broadcast.id, among=among)
+        teams, _ = by_team(session, dashboard, who, broadcast.id, among, now)
         if among is not None and not teams:
             continue  # sent to nobody in this manager's line
         sent = broadcast.sent_at or broadcast.send_at
@@ -52,7 +61,7 @@ def summaries(session: Session, dashboard: Dashboard, who: Viewer, *, limit: int
 
 
 def list_data(session: Session, dashboard: Dashboard, who: Viewer, now: dt.datetime) -> dict[str, Any]:
-    found = summaries(session, dashboard, who, limit=RECENT)
+    found = summaries(session, dashboard, who, now, limit=RECENT)
     audit.record(session=session, now=now, action="dashboard.viewed", actor_id=who.staff_id, subject="broadcasts",
                  details={"shown": len(found)})
     return {"broadcasts": found}
@@ -70,18 +79,18 @@ def detail_data(session: Session, dashboard: Dashboard, who: Viewer, broadcast_i
     if broadcast is None:
         raise web.HTTPNotFound()
     among = line_ids(session=session, viewer=who)
-    teams: list[TeamAcknowledgement] = broadcasts.acknowledgement_by_team(session=session, broadcast_id=broadcast_id,
-                                                                         among=among)
+    teams, counted_at = by_team(session, dashboard, who, broadcast_id, among, now)
     if among is not None and not teams:
         raise forbidden(dashboard.profile)  # nobody in their line was sent it
     outstanding = [{"name": member.name, "team": recipient.team or member.team,
                     "reminders": recipient.reminders_sent, "reachable": bool(recipient.channel)}
                    for recipient, member in broadcasts.outstanding(session=session, broadcast_id=broadcast_id,
-                                                                   among=among)]
+                                                                   among=among, limit=MOST_NAMES + 1)]
     audit.record(session=session, now=now, action="dashboard.viewed", actor_id=who.staff_id,
                  subject=f"broadcast {broadcast_id}", details={"outstanding": len(outstanding)})
-    return {"broadcast": broadcast, "teams": teams, "outstanding": outstanding,
-            "recipients": sum(team.recipients for team in teams),
+    return {"broadcast": broadcast, "teams": teams, "outstanding": outstanding[:MOST_NAMES],
+            "more": len(outstanding) > MOST_NAMES,
+            "counted_at": dashboard.calendar.local(counted_at), "recipients": sum(team.recipients for team in teams),
             "acknowledged": sum(team.acknowledged for team in teams)}
 
 

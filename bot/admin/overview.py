@@ -12,7 +12,7 @@ from sqlmodel import Session, col, func, select
 
 from bot.admin import charts, figures, wording
 from bot.admin.broadcasts import summaries as broadcast_summaries
-from bot.admin.access import Viewer, in_scope, line_ids
+from bot.admin.access import Viewer, in_scope, line_ids, scope_key
 from bot.admin.webapp import DASHBOARD, Dashboard, forbidden, render, viewer
 from storage import audit, employment, incidents
 from storage.models import StaffMember
@@ -60,12 +60,8 @@ def open_clocks(session: Session, dashboard: Dashboard, now: dt.datetime) -> lis
 def overview_data(session: Session, dashboard: Dashboard, who: Viewer, now: dt.datetime) -> dict[str, Any]:
     profile, today = dashboard.profile, dashboard.today(now)
     scope = in_scope(who)
-    key = "organisation" if scope is None else f"line:{who.staff_id}"
-    counted = dashboard.figures.get(key, now)
-    if counted is None or dashboard.calendar.local(counted.counted_at).date() != today:
-        counted = figures.staff_figures(session=session, profile=profile, calendar=dashboard.calendar, now=now,
-                                        scope=scope)
-        dashboard.figures.put(key, counted)
+    counted, _ = dashboard.figures.fetch(f"staff:{today}:{scope_key(who)}", now, lambda: figures.staff_figures(
+        session=session, profile=profile, calendar=dashboard.calendar, now=now, scope=scope))
     teams, trend, late = counted.teams, counted.trend, counted.late
     target = profile.training.target_percent
     shown = teams[:TEAMS_IN_CHART]
@@ -84,7 +80,7 @@ def overview_data(session: Session, dashboard: Dashboard, who: Viewer, now: dt.d
         "counted_at": dashboard.calendar.local(counted.counted_at),
         "recount_minutes": dashboard.figures.keep // dt.timedelta(minutes=1),
     }
-    data["broadcasts"] = broadcast_summaries(session, dashboard, who, limit=RECENT_BROADCASTS)
+    data["broadcasts"] = broadcast_summaries(session, dashboard, who, now, limit=RECENT_BROADCASTS)
     if who.sees_everything:
         month_start = dt.datetime.combine(today.replace(day=1), dt.time(), dashboard.calendar.zone)
         data["clocks"] = open_clocks(session, dashboard, now)

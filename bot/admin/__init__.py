@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from aiohttp import web
 
 from bot.admin import broadcasts, gaps, incidents, overview, signin
@@ -10,6 +12,8 @@ from bot.admin.webapp import (DASHBOARD, HERE, SECURITY_HEADERS, Dashboard, csrf
 from bot.admin import wording
 from bot.core.assistant import Assistant
 from bot.core.working_time import WorkingCalendar
+
+log = logging.getLogger(__name__)
 
 
 def build_dashboard(dashboard: Dashboard) -> web.Application:
@@ -26,6 +30,8 @@ def mount_dashboard(app: web.Application, assistant: Assistant) -> None:
     """Serve /admin when a secret key is set; without one, /admin says so and serves nothing else."""
     settings = assistant.settings
     if not settings.secret_key:
+        log.warning("dashboard off: IGBOT_SECRET_KEY is not set")
+
         async def off(request: web.Request) -> web.Response:
             return web.Response(status=503, text=wording.OFF, headers=SECURITY_HEADERS)
         app.router.add_route("*", "/admin{tail:.*}", off)

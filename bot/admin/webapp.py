@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 import hmac
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -121,11 +121,21 @@ def message_page(request: web.Request, status: int, heading: str, detail: str, *
 
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
-    response = await handler(request)
-    response.headers.update(SECURITY_HEADERS)
-    if not request.path.startswith("/admin/static/"):
-        response.headers["Cache-Control"] = "no-store"
+    try:
+        response = await handler(request)
+    except web.HTTPException as redirect:  # redirects (sign-in, sign-out, after a form) carry them too
+        _add_headers(request, redirect.headers)
+        raise
+    _add_headers(request, response.headers)
     return response
+
+
+def _add_headers(request: web.Request, headers: MutableMapping[str, str]) -> None:
+    headers.update(SECURITY_HEADERS)
+    if request.app[DASHBOARD].secure_cookies:  # served over HTTPS: browsers are to keep it that way
+        headers["Strict-Transport-Security"] = "max-age=31536000"
+    if not request.path.startswith("/admin/static/"):
+        headers["Cache-Control"] = "no-store"
 
 
 @web.middleware

@@ -33,6 +33,9 @@ async def test_every_page_sends_the_security_headers(dashboard: Dashboard) -> No
             assert "unsafe-inline" not in csp
             assert response.headers["Referrer-Policy"] == "no-referrer"
             assert response.headers["X-Content-Type-Options"] == "nosniff"
+    for redirect in (await harriet.post("/admin/sign-out", {}), await harriet.post("/admin/sign-out", {})):
+        assert redirect.status in (303, 403) and redirect.headers["Referrer-Policy"] == "no-referrer"
+    harriet = await dashboard.signed_in(HARRIET)
     status, page = await harriet.get("/admin/nowhere")
     assert status == 404 and "There is nothing here" in page
     assert "<script" not in page and "style=" not in page

@@ -112,6 +112,7 @@ async def test_over_https_the_cookie_is_secure(engine, profile, clock) -> None: 
         running = Dashboard(server, engine, clock)
         response = await running.browser().open_link(running.link_for(HARRIET))
         assert "Secure" in response.headers["Set-Cookie"]
+        assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
     finally:
         for browser in running.browsers:
             await browser.close()

@@ -11,16 +11,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.admin.access import Viewer, line_ids, scope_key
 from bot.admin.webapp import DASHBOARD, Dashboard, forbidden, render, viewer
 from storage import audit, broadcasts
-from storage.broadcasts import TeamAcknowledgement
+from storage.broadcasts import BroadcastRecipient, TeamAcknowledgement
 from workflows.broadcasts import remind_now
 
 RECENT = 10
-MOST_NAMES = 500  # of those outstanding, listed by team then name
+MOST_NAMES = 200  # of those outstanding, listed by team then name
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,9 @@ async def list_page(request: web.Request) -> web.Response:
     return render(request, "broadcasts.html", {**data, "title": "Broadcasts", "page": "broadcasts"})
 
 
-def detail_data(session: Session, dashboard: Dashboard, who: Viewer, broadcast_id: int,
+def detail_data(session: Session, dashboard: Dashboard, who: Viewer, broadcast_id: int, team: str | None,
                 now: dt.datetime) -> dict[str, Any]:
+    """Acknowledgement by team, and who is outstanding: everyone when they are few, else in the team picked."""
     broadcast = broadcasts.get(session=session, broadcast_id=broadcast_id)
     if broadcast is None:
         raise web.HTTPNotFound()
@@ -82,22 +83,37 @@ def detail_data(session: Session, dashboard: Dashboard, who: Viewer, broadcast_i
     teams, counted_at = by_team(session, dashboard, who, broadcast_id, among, now)
     if among is not None and not teams:
         raise forbidden(dashboard.profile)  # nobody in their line was sent it
+    waiting = sum(item.recipients - item.acknowledged for item in teams)
+    if team is not None:
+        if team not in {item.team for item in teams}:
+            raise forbidden(dashboard.profile) if among is not None else web.HTTPNotFound()
+        among = _in_team(session, broadcast_id, team, among)
+    listed = team is not None or waiting <= MOST_NAMES
     outstanding = [{"name": member.name, "team": recipient.team or member.team,
                     "reminders": recipient.reminders_sent, "reachable": bool(recipient.channel)}
                    for recipient, member in broadcasts.outstanding(session=session, broadcast_id=broadcast_id,
-                                                                   among=among, limit=MOST_NAMES + 1)]
+                                                                   among=among, limit=MOST_NAMES + 1)] if listed else []
     audit.record(session=session, now=now, action="dashboard.viewed", actor_id=who.staff_id,
                  subject=f"broadcast {broadcast_id}", details={"outstanding": len(outstanding)})
-    return {"broadcast": broadcast, "teams": teams, "outstanding": outstanding[:MOST_NAMES],
-            "more": len(outstanding) > MOST_NAMES,
+    return {"broadcast": broadcast, "teams": teams, "outstanding": outstanding[:MOST_NAMES], "team": team,
+            "listed": listed, "waiting": waiting, "more": len(outstanding) > MOST_NAMES,
             "counted_at": dashboard.calendar.local(counted_at), "recipients": sum(team.recipients for team in teams),
             "acknowledged": sum(team.acknowledged for team in teams)}
+
+
+def _in_team(session: Session, broadcast_id: int, team: str, among: set[int] | None) -> set[int]:
+    """The recipients of this broadcast who were in `team` when it was sent (within `among`, when given)."""
+    statement = select(BroadcastRecipient.staff_id).where(BroadcastRecipient.broadcast_id == broadcast_id,
+                                                          BroadcastRecipient.team == team)
+    found = set(session.exec(statement).all())
+    return found if among is None else found & among
 
 
 async def detail_page(request: web.Request) -> web.Response:
     who, dashboard = viewer(request), request.app[DASHBOARD]
     broadcast_id = _id(request)
-    data = await dashboard.run(lambda session, now: detail_data(session, dashboard, who, broadcast_id, now))
+    team = request.query.get("team", "").strip()[:100] or None
+    data = await dashboard.run(lambda session, now: detail_data(session, dashboard, who, broadcast_id, team, now))
     reminded = request.query.get("reminded", "")
     return render(request, "broadcast.html", {**data, "title": data["broadcast"].title, "page": "broadcasts",
                                               "reminded": int(reminded) if reminded.isdigit() else None})

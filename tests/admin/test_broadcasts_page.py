@@ -45,7 +45,7 @@ async def test_the_ig_officer_sees_acknowledgement_by_team_and_reminds_those_out
     assert "Check the recipient before you press send" in page and "2 of 30" in page
     status, page = await harriet.get(f"/admin/broadcasts/{broadcast_id}")
     assert status == 200 and "2 of 30 people" in page
-    harbour = page[page.index("<th scope=\"row\">Harbour Recovery</th>"):].split("</tr>")[0]
+    harbour = page[page.index(">Harbour Recovery</a></th>"):].split("</tr>")[0]
     assert '<td class="number">1</td><td class="number">8</td>' in harbour
     assert "Tomasz Wierzba" in page and "Sam Okafor" not in page  # outstanding only
     response = await harriet.post(f"/admin/broadcasts/{broadcast_id}/remind", {})
@@ -86,3 +86,23 @@ async def test_a_broadcast_title_is_shown_as_text(dashboard: Dashboard, profile:
         assert status == 200 and "<b onmouseover" not in page and "&lt;b onmouseover" in page
     assert (await harriet.get("/admin/broadcasts/999"))[0] == 404
     assert (await harriet.get("/admin/broadcasts/nope"))[0] == 404
+
+
+async def test_when_many_are_outstanding_they_are_listed_team_by_team(dashboard: Dashboard, profile: Profile,
+                                                                      monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import bot.admin.broadcasts
+
+    monkeypatch.setattr(bot.admin.broadcasts, "MOST_NAMES", 10)  # as if 30 people were thousands
+    broadcast_id = sent_broadcast(dashboard.engine, profile, MONDAY_MORNING, audience=EVERYONE)
+    harriet = await dashboard.signed_in(HARRIET)
+    status, page = await harriet.get(f"/admin/broadcasts/{broadcast_id}")
+    assert status == 200 and "30 people have not acknowledged it: pick a team" in page
+    assert "Tomasz Wierzba" not in page and "Send a reminder now" in page
+    status, page = await harriet.get(f"/admin/broadcasts/{broadcast_id}?team=Harbour%20Recovery")
+    assert status == 200 and "Not yet acknowledged in Harbour Recovery" in page
+    assert "Tomasz Wierzba" in page and "Lily Pemberton" not in page
+    assert (await harriet.get(f"/admin/broadcasts/{broadcast_id}?team=Nowhere"))[0] == 404
+    rachel = await dashboard.signed_in(RACHEL)
+    assert (await rachel.get(f"/admin/broadcasts/{broadcast_id}?team=Northgate%20Young%20People"))[0] == 403
+    status, page = await rachel.get(f"/admin/broadcasts/{broadcast_id}?team=Harbour%20Recovery")
+    assert status == 200 and "Tomasz Wierzba" in page

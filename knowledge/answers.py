@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 
-from bot.core import wording
+from bot.core import metrics, wording
 from bot.core.chat import Choice, ChoiceStyle, Citation, Reply
 from bot.core.conversation import Conversation, Turn, start_action
 from bot.core.errors import CommandError, ConfigurationError
@@ -24,13 +24,12 @@ from knowledge.identifiers import Finding, find_identifiers, redact, redact_find
 from knowledge.mishaps import Mishaps, load_mishaps, with_incident_advice
 from knowledge.retrieval import Answer, KnowledgeIndex, render_answer
 from bot.core import outbox
-from bot.core.schedule import in_session
 from knowledge import referrals
 from storage import curation
 from storage.curation import Signal
+from storage.types import row_id
 
 ACTION_PREFIX = "kb"
-PURGE_JOB = "purge-curation"
 INCIDENT_TAG = "incidents"
 _THANKS = re.compile(r"^(thanks|thank you|cheers|ta|thx|great,? thanks)\b[ !.]*$", re.IGNORECASE)
 # First-person accounts of something that happened: "I sent...", "we've lost...", "my laptop was stolen".
@@ -83,7 +82,9 @@ class KnowledgeAnswerer:
         safe_question = redact_findings(question, findings)
         result = self._answer(_without_identifiers(question, findings))
         if not result.answered or result.entry is None:
+            metrics.DECLINES.inc()
             return [self._decline(turn, safe_question, result, notes)]
+        metrics.ANSWERS.inc()
         return [self.entry_reply(result.entry, related=result.related, question=safe_question, notes=notes)]
 
     @cached_property
@@ -140,8 +141,8 @@ class KnowledgeAnswerer:
             return [Reply(text=wording.FEEDBACK_SORRY, choices=(refer,))]
         if verb == "refer":
             return [self._refer(turn, redact(question, today=turn.today), entry_id=entry_id)]
-        if verb == "refer-declined" and entry_id.isdigit():
-            declined = curation.get(session=turn.session, item_id=int(entry_id))
+        if verb == "refer-declined" and (item_id := row_id(entry_id)) is not None:
+            declined = curation.get(session=turn.session, item_id=item_id)
             if declined is not None and curation.asked_by(declined, staff_id=staff_id,
                                                           asker=turn.message.platform_identity):  # only the asker passes it on
                 return [self._refer(turn, declined.question, entry_id=None)]
@@ -181,8 +182,3 @@ def install(conversation: Conversation) -> None:
     if isinstance(answerer, KnowledgeAnswerer):
         conversation.add_action(ACTION_PREFIX, answerer.on_action)
         referrals.install(conversation, answerer.index)
-    days = conversation.profile.retention.declined_questions_days
-    # Kept questions leave once past their retention, whether or not anyone looks at them: every night.
-    conversation.schedule.at(PURGE_JOB, "30 2 * * *", in_session(
-        conversation.engine, lambda session, now: curation.purge_older_than(session=session, days=days, now=now),
-    ), working_days_only=False)

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlmodel import Field, Session, SQLModel, col, delete, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
-from storage.types import UTCDateTime
+from storage.types import LARGEST_ID, UTCDateTime
 
 
 class Signal(StrEnum):
@@ -87,7 +87,7 @@ def create(
 
 
 def get(*, session: Session, item_id: int) -> CurationItem | None:
-    return session.get(CurationItem, item_id)
+    return session.get(CurationItem, item_id) if 0 < item_id <= LARGEST_ID else None
 
 
 def get_gaps(*, session: Session) -> list[Gap]:
@@ -129,10 +129,3 @@ def resolve(*, session: Session, item: CurationItem, resolution: Resolution, by:
         session.add(closed)
     session.flush()
     return item
-
-
-def purge_older_than(*, session: Session, days: int, now: dt.datetime) -> int:
-    """Remove items past the profile's retention period; returns how many went."""
-    cutoff = now - dt.timedelta(days=days)
-    result = session.exec(delete(CurationItem).where(col(CurationItem.at) < cutoff))
-    return int(result.rowcount or 0)

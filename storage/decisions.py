@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from storage.types import UTCDateTime
+from storage.types import LARGEST_ID, UTCDateTime
 
 
 class SharingDecision(SQLModel, table=True):
@@ -55,7 +55,7 @@ def create(
 
 
 def get(*, session: Session, decision_id: int) -> SharingDecision | None:
-    return session.get(SharingDecision, decision_id)
+    return session.get(SharingDecision, decision_id) if 0 < decision_id <= LARGEST_ID else None
 
 
 def get_all(*, session: Session, staff_id: int | None = None) -> list[SharingDecision]:

@@ -84,14 +84,13 @@ def enqueue_many(*, session: Session, messages: Sequence[tuple[str, int, list[An
                  not_before: dt.datetime | None = None) -> set[str]:
     """Queue many personal messages (dedup key, staff id, payload) in a few statements; the keys queued now."""
     queued: set[str] = set()
-    insert = insert_for(session.get_bind().dialect.name, OutboxMessage)
-    for start in range(0, len(messages), 500):
+    statement = (insert_for(session.get_bind().dialect.name, OutboxMessage)
+                 .on_conflict_do_nothing(index_elements=["dedup_key"]).returning(col(OutboxMessage.dedup_key)))
+    for start in range(0, len(messages), 5000):  # one statement compiled once, its rows sent in batches
         values = [{"dedup_key": key, "staff_id": staff_id, "to_ig_team": False, "payload": payload,
                    "status": OutboxStatus.PENDING.value, "attempts": 0, "next_attempt_at": not_before or now,
-                   "delivered_to": [], "created_at": now} for key, staff_id, payload in messages[start:start + 500]]
-        statement = insert.values(values).on_conflict_do_nothing(index_elements=["dedup_key"]).returning(
-            col(OutboxMessage.dedup_key))
-        queued.update(session.execute(statement).scalars().all())
+                   "delivered_to": [], "created_at": now} for key, staff_id, payload in messages[start:start + 5000]]
+        queued.update(session.connection().execute(statement, values).scalars().all())
     return queued
 
 

@@ -12,6 +12,19 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 
+# The largest id an integer key holds on PostgreSQL: a larger one, typed or carried by a button, names no row
+# (asked for as it is, PostgreSQL refuses the query instead of finding nothing).
+LARGEST_ID = 2**31 - 1
+
+
+def row_id(text: str) -> int | None:
+    """The id written in `text` ("42"), or None when it is not one: other digits than 0-9, or too large."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if 0 < value <= LARGEST_ID else None
+
+
 def insert_for(dialect: str, table: Any) -> postgresql.Insert | sqlite.Insert:
     """An INSERT that can say what to do on a conflict (ON CONFLICT), which both databases spell alike."""
     return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)

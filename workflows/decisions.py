@@ -20,6 +20,7 @@ from bot.core.errors import CommandError, ConfigurationError
 from knowledge.citations import SourceCatalogue
 from storage import audit, conversations, decisions
 from storage.decisions import SharingDecision
+from storage.types import row_id
 from workflows.trees import DecisionTree, InvalidAnswer, Outcome, Question, TreeError, Verdict, load_all
 from workflows.trees.model import back
 from workflows.trees.render import MissingProfileValue, render_tree
@@ -159,7 +160,7 @@ class TreeWorkflow:
 def _option_typed(question: Question, typed: str) -> str:
     """The option a person typed: its number, its label, or something close to the label."""
     text = typed.strip()
-    if text.isdigit() and 1 <= int(text) <= len(question.options):
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= len(question.options):
         return question.options[int(text) - 1].id
     labels = {option.label.lower(): option.id for option in question.options}
     if text.lower() in labels:
@@ -179,7 +180,8 @@ class DecisionActions:
     def __call__(self, turn: Turn, rest: str) -> list[Reply]:
         verb, _, raw_id = rest.partition(":")
         person = turn.require_person()
-        decision = decisions.get(session=turn.session, decision_id=int(raw_id)) if raw_id.isdigit() else None
+        decision_id = row_id(raw_id)
+        decision = decisions.get(session=turn.session, decision_id=decision_id) if decision_id else None
         if decision is None or decision.staff_id != person.id or decision.tree_id not in self.workflows:
             raise CommandError("I can't find that decision. Type *help* to start a new check.")
         workflow = self.workflows[decision.tree_id]

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from bot.core import metrics
 from bot.core import outbox as replies
 from bot.core.chat import Reply
 from bot.core.errors import log_unexpected
@@ -120,7 +121,9 @@ async def _deliver_one(engine: Engine, parcel: Parcel, messengers: Sequence[Mess
     retry_at = None if attempt.error is None else _retry_at(parcel.attempts, now, attempt.retry_after)
     await asyncio.to_thread(_record, engine, parcel, attempt, now, retry_at)
     if attempt.error is None:
+        metrics.DELIVERIES.inc()
         return DeliveryRun(sent=1)
+    metrics.DELIVERY_FAILURES.labels("dead_letter" if retry_at is None else "retry").inc()
     return DeliveryRun(failed=1) if retry_at is None else DeliveryRun(retrying=1)
 
 

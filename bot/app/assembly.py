@@ -41,7 +41,7 @@ def build_conversation(profile: Profile, engine: Engine, *, clock: Clock | None 
 def _installers() -> list[Callable[[Conversation], None]]:
     from knowledge import answers
     from workflows import (audit_checkpoint, broadcasts, dead_letters, decisions, digests, inbox, incidents, nudges,
-                           training)
+                           retention, training)
 
     return [answers.install, decisions.install, training.install, incidents.install, dead_letters.install, inbox.install,
-            nudges.install, digests.install, broadcasts.install, audit_checkpoint.install]
+            nudges.install, digests.install, broadcasts.install, audit_checkpoint.install, retention.install]

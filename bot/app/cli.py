@@ -23,9 +23,11 @@ COMMAND_MODULES: tuple[str, ...] = (
     "knowledge.cli",
     "workflows.cli",
     "workflows.broadcasts.cli",
+    "workflows.evidence.cli",
     "workflows.incidents.cli",
     "workflows.imports.cli",
     "workflows.nudges.cli",
+    "workflows.retention.cli",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -6,6 +6,7 @@ and render `Reply`; nothing outside `bot/` knows which platform a person uses.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -14,6 +15,16 @@ class Channel(StrEnum):
     CONSOLE = "console"
     SLACK = "slack"
     TEAMS = "teams"
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """`text` without NUL characters, and with any lone surrogate replaced by U+FFFD."""
+    if not _UNSTORABLE.search(text):
+        return text
+    return _UNSTORABLE.sub(lambda found: "" if found.group() == "\x00" else "\ufffd", text)
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,15 @@ class IncomingMessage:
     platform_user_id: str | None = None
     delivery_id: str | None = None
     shared: bool = False
+
+    def __post_init__(self) -> None:
+        # What no database stores (PostgreSQL refuses a NUL, every encoder a lone surrogate) is dropped or
+        # replaced here, once for every channel, so the person still gets an answer.
+        object.__setattr__(self, "text", storable(self.text))
+        if self.action is not None:
+            object.__setattr__(self, "action", storable(self.action))
+        if self.form is not None:
+            object.__setattr__(self, "form", {storable(key): storable(value) for key, value in self.form.items()})
 
     @property
     def platform_identity(self) -> str | None:

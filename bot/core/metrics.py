@@ -1,7 +1,9 @@
 """Prometheus metrics: what an operator alerts on, counted where it happens, never what anyone wrote.
 
 One registry for the process. The web server counts requests; the channels time turns; the
-outbox's depth and oldest age are read from the database when /metrics is scraped.
+knowledge base counts answers and declines; the delivery worker counts deliveries and failed
+attempts. The outbox's depth, oldest age, delivered messages and dead letters are read from the
+database when /metrics is scraped (bot/app/operations.py), so every replica reports the same.
 """
 
 from __future__ import annotations
@@ -20,3 +22,10 @@ TURNS = Counter("igbot_turns", "Messages handled, by channel and what came of th
                 ["channel", "result"], registry=REGISTRY)
 REFUSED = Counter("igbot_refused_requests", "Requests refused before any work (bad signature, malformed, ...)",
                   ["channel", "status"], registry=REGISTRY)
+ANSWERS = Counter("igbot_answers", "Questions answered from the knowledge base", registry=REGISTRY)
+DECLINES = Counter("igbot_declines", "Questions the knowledge base could not answer (kept as knowledge gaps)",
+                   registry=REGISTRY)
+DELIVERIES = Counter("igbot_deliveries", "Outbox messages this process delivered", registry=REGISTRY)
+DELIVERY_FAILURES = Counter("igbot_delivery_failures",
+                            "Delivery attempts that failed, by what follows: retry, or dead_letter (given up)",
+                            ["then"], registry=REGISTRY)

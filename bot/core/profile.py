@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.core.errors import ConfigurationError
+from bot.core.retention import Retention
 from storage.files import read_yaml
 
 Score = Annotated[int, Field(ge=1, le=5)]
@@ -238,11 +239,6 @@ class IncidentReporting(_Strict):
     data_categories: dict[DataCategory, str] = {}
 
 
-class Retention(_Strict):
-    transcripts_days: int = Field(ge=1)
-    declined_questions_days: int = Field(ge=1)
-
-
 class Profile(_Strict):
     organisation: Organisation
     roles: Roles
@@ -257,7 +253,7 @@ class Profile(_Strict):
     bank_holidays: list[dt.date] = []
     incident_grading: IncidentGrading
     incident_reporting: IncidentReporting = IncidentReporting()
-    retention: Retention
+    retention: Retention = Retention()
 
     @field_validator("policies")
     @classmethod
@@ -282,7 +278,7 @@ class Profile(_Strict):
 
     def deprecations(self) -> list[str]:
         """Fields still accepted but no longer needed, each with what to do instead."""
-        return [BANK_HOLIDAYS_DEPRECATED] if self.bank_holidays else []
+        return ([BANK_HOLIDAYS_DEPRECATED] if self.bank_holidays else []) + self.retention.deprecations()
 
     def policy(self, number: str) -> Policy | None:
         return next((policy for policy in self.policies if policy.number == number), None)

@@ -46,11 +46,16 @@ def parse(body: object) -> Activity:
 
 
 def tenant_of(activity: Activity) -> str | None:
+    """The tenant the activity comes from; None when it names none, or names two that disagree
+    (Teams always sends the same one in both places: an activity that does not is not to be believed)."""
+    named = set()
     if activity.conversation and activity.conversation.tenant_id:
-        return activity.conversation.tenant_id
+        named.add(str(activity.conversation.tenant_id))
     channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
     tenant = channel_data.get("tenant")
-    return str(tenant["id"]) if isinstance(tenant, dict) and tenant.get("id") else None
+    if isinstance(tenant, dict) and tenant.get("id"):
+        named.add(str(tenant["id"]))
+    return named.pop() if len(named) == 1 else None
 
 
 def contact_of(activity: Activity) -> Contact:

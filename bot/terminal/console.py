@@ -41,7 +41,7 @@ class ConsoleChat:
 
     def _message(self, text: str) -> IncomingMessage:
         stripped = text.strip()
-        if stripped.isdigit() and 1 <= int(stripped) <= len(self._choices):
+        if stripped.isascii() and stripped.isdigit() and 1 <= int(stripped) <= len(self._choices):
             choice = self._choices[int(stripped) - 1]
             return IncomingMessage(channel=Channel.CONSOLE, staff_id=self.staff_id, action=choice.action, text=choice.label)
         return IncomingMessage(channel=Channel.CONSOLE, staff_id=self.staff_id, text=stripped)

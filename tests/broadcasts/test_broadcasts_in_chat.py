@@ -136,4 +136,41 @@ def test_status_shows_the_ig_team_everyone_and_a_manager_only_their_own_line(cha
     rachel = chat_as("rachel.dunmore@example.org").text(f"broadcast status {broadcast_id}")
     assert "1 of 7 people have read it (14%)" in rachel and "report to you" in rachel
     assert "Tomasz Wierzba" in rachel and "Kwame Asante" not in rachel and "Sam Okafor" not in rachel
-    assert "Only the IG team, or a manager" in sam.text(f"broadcast status {broadcast_id}")
+    assert sam.text(f"broadcast status {broadcast_id}").startswith("Only the IG team and managers can do that.")
+
+
+def test_the_ig_team_reminds_everyone_outstanding_from_the_status(chat_as, engine: Engine, profile: Profile) -> None:
+    from broadcast_world import link_slack
+
+    link_slack(engine, "tomasz.wierzba@example.org", "UTOM")
+    broadcast_id = sent_broadcast(engine, profile, MONDAY_MORNING, audience={"kind": "teams",
+                                                                            "values": ["Harbour Recovery"]})
+    harriet = chat_as(IG_OFFICER)
+    [status] = harriet.say(f"broadcast status {broadcast_id}")
+    [remind] = status.choices
+    assert remind.label == "Remind them now"
+    assert "I've reminded 1 person." in harriet.text(action=remind.action)
+    assert "Only the IG team" in chat_as("rachel.dunmore@example.org").text(action=remind.action)
+
+
+def test_a_broadcast_may_only_name_an_incident_in_the_register_that_is_closed(chat_as, engine: Engine) -> None:
+    harriet = chat_as(IG_OFFICER)
+    harriet.text("broadcast")
+    for answer in ("Lock your screen", "Press Windows+L.", "everyone", "none", "2026-11-24 09:30"):
+        harriet.text(answer)
+    harriet.text("send")
+    with session_scope(engine) as session:
+        [scheduled] = broadcasts.get_all(session=session)
+    answer = harriet.text(f"broadcast edit {scheduled.id} incident: IG-2026-9999")
+    assert answer == "There is no incident 'IG-2026-9999' in the register."
+
+
+def test_a_form_sent_without_an_audience_is_refused_and_nothing_is_stored(chat_as, engine: Engine) -> None:
+    harriet = chat_as(IG_OFFICER)
+    [form] = harriet.say("broadcast", supports_forms=True)
+    assert form.form is not None and form.form.form_id == "broadcast-compose:form"
+    answer = harriet.text(action="broadcast-compose:form", supports_forms=True, form={
+        "title": "Lock your screen", "body": "Press Windows+L.", "audience": " ", "ack_by": "", "send_at": ""})
+    assert answer.startswith("Say who should receive it")
+    with session_scope(engine) as session:
+        assert broadcasts.get_all(session=session) == []

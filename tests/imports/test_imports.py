@@ -3,6 +3,7 @@ column, nothing written while any row is bad; Excel's CSVs read; re-importing ch
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 
@@ -194,6 +195,17 @@ def test_a_generated_organisation_imports_cleanly_and_again_unchanged(engine: En
         assert " 0 added, 0 changed" in run(kind, path, engine, profile, capsys)[1]
     assert main(["demo", "generate", "--staff", "5", "--csv", str(tmp_path / "out")]) == 0
     assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["records.csv", "staff.csv", "training.csv"]
+
+
+def test_a_large_generated_organisation_has_no_one_leaving_before_they_started(profile: Profile,
+                                                                               tmp_path: Path) -> None:
+    from workflows.imports import demo
+
+    staff_csv, _, _ = demo.write_csvs(tmp_path, staff=3000, seed=7, profile=profile, now=MONDAY_MORNING)
+    with staff_csv.open(newline="", encoding="utf-8") as file:
+        leavers = [row for row in csv.DictReader(file) if row["leaving_date"]]
+    assert leavers, "the generated organisation has leavers"
+    assert all(row["start_date"] <= row["leaving_date"] for row in leavers)
 
 
 def test_the_example_files_import_cleanly(engine: Engine, profile: Profile, capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,7 +18,7 @@ import pytest
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 from slack_harness import SAM, FakeSlackApi, SlackWorkspace, igbot_server, make_assistant, running, slack_environment
-from teams_fakes import APP_ID, TENANT_ID, FakeConnector, Igbot, TeamsUser
+from teams_fakes import APP_ID, OUTBOUND_TOKEN, TENANT_ID, FakeConnector, Igbot, TeamsUser
 
 from bot.app.server import build_web_app
 from bot.core.logs import PrivateJsonFormatter, safe_value
@@ -42,7 +42,8 @@ MESSAGES = [
     "can I email jane.doughty@example.net her letter? NHS9434765919, postcode SW1A 1AA, NI AB 12 34 56 C",
     "I sent 943-476-5919 to the wrong person, Marguerite Doughty, AB123456C, phone 07700900123",
 ]
-CONFIGURED_SECRETS = ["test-signing-secret-0123456789abcdef", "xoxb-test-token", "a-client-secret"]
+# The Slack signing secret and bot token, the Teams app password, and the access token Entra gives igbot for it.
+CONFIGURED_SECRETS = ["test-signing-secret-0123456789abcdef", "xoxb-test-token", "a-client-secret", OUTBOUND_TOKEN]
 
 
 def assert_private(*outputs: str, level: str = "DEBUG") -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 from bot.core import wording as bot_wording
 from bot.core.conversation import Conversation
 from bot.core.schedule import in_session
-from storage.models import IG_ROLES
+from storage.models import IG_ROLES, Role
 from workflows.broadcasts import wording
 from workflows.broadcasts.commands import COMPOSE, MANAGE, STATUS, BroadcastButtons, Compose, Manage, Status, waiting_broadcasts
 from workflows.broadcasts.render import ACTION
@@ -22,7 +22,8 @@ def install(conversation: Conversation) -> None:
     profile, calendar, engine = conversation.profile, conversation.calendar, conversation.engine
     conversation.add_command(COMPOSE, Compose(), roles=IG_ROLES, who=bot_wording.IG_TEAM, help_line=wording.HELP_LINE)
     conversation.add_command(MANAGE, Manage(), roles=IG_ROLES, who=bot_wording.IG_TEAM)
-    conversation.add_command(STATUS, Status(), help_line="")
+    conversation.add_command(STATUS, Status(), roles=IG_ROLES | {Role.MANAGER}, who=wording.STATUS_WHO,
+                             help_line=wording.STATUS_HELP_LINE)
     conversation.add_action(ACTION, BroadcastButtons())
     conversation.add_waiting(waiting_broadcasts)
     conversation.schedule.every(JOB, dt.timedelta(minutes=1), in_session(

@@ -8,8 +8,10 @@ Typed, for the IG team: `broadcast` (write one), `broadcast list`, `broadcast ed
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
+from bot.core import wording as bot_wording
 from bot.core.chat import Channel, Choice, ChoiceStyle, FieldKind, Form, FormField, Reply
 from bot.core.conversation import Step, Turn
 from bot.core.errors import CommandError
@@ -65,8 +67,8 @@ class Compose:
 
     def resume(self, turn: Turn, state: dict[str, Any]) -> Step:
         sender = turn.require_person()
-        if not sender.is_ig:
-            return Step([Reply(text=wording.NOT_ALLOWED_STATUS)])
+        if not sender.is_ig:  # the role was checked when it started; it may have been taken away since
+            raise CommandError(bot_wording.NOT_ALLOWED.format(roles=bot_wording.IG_TEAM))
         action = turn.message.action or ""
         if action == FORM_ID and turn.message.form is not None:
             return self._from_form(turn, turn.message.form)
@@ -110,14 +112,13 @@ class Compose:
         if action == DROP_ACTION or said in ("no", "discard", "don't send"):
             return Step([Reply(text=wording.DROPPED)])
         if action != SEND_ACTION and said not in ("send", "yes", "schedule", "send it"):
-            return Step([Reply(text=wording.CONFIRM.format(count="everyone in the audience", unreachable="",
-                                                           when="as shown"),
+            return Step([Reply(text=wording.SEND_OR_DISCARD,
                                choices=(Choice(wording.SEND, SEND_ACTION, ChoiceStyle.PRIMARY),
                                         Choice(wording.DISCARD, DROP_ACTION)))], state, understood=False)
         draft = Draft.from_state(state["draft"])
         draft = compose.check(draft, session=turn.session, profile=turn.profile, today=turn.today)
         if draft.send_at is not None and draft.send_at <= turn.now:
-            draft = Draft(**{**draft.__dict__, "send_at": None})
+            draft = replace(draft, send_at=None)
         broadcast = compose.create(draft, session=turn.session, sender=sender, now=turn.now)
         assert broadcast.id is not None
         resolved = audience.resolve(session=turn.session, audience=draft.audience, today=turn.today)
@@ -131,6 +132,8 @@ class Compose:
 def _draft(turn: Turn, answers: dict[str, str], *, partial: bool) -> Draft:
     """The answers so far as a draft; each given answer is parsed, so a mistake is named at once."""
     kept = {"title": answers.get("title", ""), "body": answers.get("body", "")}
+    if not partial and not answers.get("audience", "").strip():
+        raise CommandError(wording.NO_AUDIENCE)
     parsed_audience = audience.parse(answers["audience"]) if answers.get("audience") else {"kind": "everyone"}
     required, ack_by = compose.parse_ack_by(answers.get("ack_by", ""), today=turn.today)
     send_at = compose.parse_send_at(answers.get("send_at", ""), profile=turn.profile, now=turn.now)
@@ -239,7 +242,7 @@ class BroadcastButtons:
         broadcast_id = int(rest)
         if verb == "remind":
             if not person.is_ig:
-                raise CommandError(wording.NOT_ALLOWED_STATUS)
+                raise CommandError(bot_wording.NOT_ALLOWED.format(roles=bot_wording.IG_TEAM))
             count = send.remind_now(session=turn.session, profile=turn.profile, broadcast_id=broadcast_id,
                                     now=turn.now)
             return [Reply(text=wording.REMINDED.format(count=people(count)))]

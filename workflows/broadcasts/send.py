@@ -27,7 +27,7 @@ from workflows.broadcasts.compose import people
 
 log = logging.getLogger(__name__)
 
-CHUNK = 1000
+CHUNK = 5000
 
 
 def send_due(*, session: Session, profile: Profile, calendar: WorkingCalendar, now: dt.datetime) -> int:
@@ -49,12 +49,9 @@ def fan_out(*, session: Session, broadcast_id: int, profile: Profile, calendar: 
     resolved = audience.resolve(session=session, audience=broadcast.audience, today=calendar.local(now).date())
     broadcasts.add_recipients(session=session, broadcast_id=broadcast.id, recipients=resolved.recipients, now=now)
     payload = replies.REPLIES.dump_python([render.of(broadcast, profile)], mode="json")
-    reachable = [person for person in resolved.recipients if person.channel]
     not_before = calendar.next_working_time(now)
-    for start in range(0, len(reachable), CHUNK):
-        outbox.enqueue_many(session=session, now=now, not_before=not_before, messages=[
-            (f"broadcast:{broadcast.id}:{person.staff_id}", person.staff_id, payload)
-            for person in reachable[start:start + CHUNK]])
+    broadcasts.queue_messages(session=session, broadcast_id=broadcast.id, payload=payload, now=now,
+                              not_before=not_before)
     broadcasts.mark_sent(session=session, broadcast_id=broadcast.id, now=now)
     audit.record(session=session, action="broadcast sent", actor_id=broadcast.created_by, now=now,
                  subject=f"broadcast:{broadcast.id}",

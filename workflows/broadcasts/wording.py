@@ -21,7 +21,8 @@ WAITING_SHOW = "Show: {title}"
 
 HELP_LINE = ("*Broadcasts*: `broadcast` to send a lesson learnt; `broadcast list`, `broadcast edit ID`, "
              "`broadcast cancel ID`, `broadcast status ID`")
-STATUS_HELP_LINE = "*Broadcast status*: `broadcast status ID` for who in your team has read a broadcast"
+STATUS_HELP_LINE = "*Broadcast status*: `broadcast status ID` for who has read a broadcast (managers: in your team)"
+STATUS_WHO = "the IG team and managers"
 NOT_ALLOWED_STATUS = ("Only the IG team, or a manager for the people who report to them, can see who has read a "
                       "broadcast.")
 NO_SUCH_BROADCAST = "There is no broadcast {broadcast_id}."
@@ -36,6 +37,8 @@ ASK_SEND_AT = "When should it go? *now*, or a date and time such as 2026-11-24 0
 CONFIRM = ("That is exactly what {count} will see, in Slack, Teams or the terminal. {unreachable}"
            "Send it {when}?")
 UNREACHABLE_NOTE = "{count} can't be reached on Slack or Teams yet: the report will list them as unreachable. "
+SEND_OR_DISCARD = "Shall I send it? Press *Send*, or *Cancel* to discard it."
+NO_AUDIENCE = "Say who should receive it: everyone, team:NAME, role:ROLE, line:EMAIL or emails:a@example.org."
 SEND = "Send"
 SCHEDULE = "Schedule"
 DISCARD = "Cancel"

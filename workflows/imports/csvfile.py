@@ -55,6 +55,8 @@ class Row:
 
     def text(self, column: str, *, required: bool = False, longest: int = 200) -> str:
         value = self.values.get(column, "").strip()
+        if "\x00" in value:  # PostgreSQL stores no NUL, and no export means one
+            raise RowError(column, "holds a NUL character, which cannot be stored: remove it")
         if required and not value:
             raise RowError(column, "is empty")
         if len(value) > longest:

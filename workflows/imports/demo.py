@@ -75,7 +75,8 @@ def _person(number: int, chance: random.Random, today: dt.date) -> list[str]:
     reach = chance.random()
     started = today - dt.timedelta(days=chance.randint(30, 3650))
     away = chance.random()
-    leaving = (today - dt.timedelta(days=chance.randint(1, 90))).isoformat() if away < 0.03 and number > 2 else ""
+    served = (today - started).days  # a leaver left after they started, within the last three months
+    leaving = (today - dt.timedelta(days=chance.randint(1, min(90, served)))).isoformat() if away < 0.03 and number > 2 else ""
     on_leave = (today + dt.timedelta(days=chance.randint(1, 60))).isoformat() if 0.03 <= away < 0.05 else ""
     return [f"E{number:07d}", f"{FIRST[number % len(FIRST)]} {LAST[(number // len(FIRST)) % len(LAST)]}",
             _email(number), team, title, manager, roles,

@@ -77,7 +77,7 @@ def parse_people(raw: str) -> People:
         raise InvalidAnswer(wording.PEOPLE_NEGATIVE)
     if re.fullmatch(r"\d+\.\d+", text):
         raise InvalidAnswer(wording.PEOPLE_WHOLE)
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise InvalidAnswer(wording.PEOPLE_NOT_A_NUMBER)
     return _checked_people(int(text))
 

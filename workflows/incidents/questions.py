@@ -141,7 +141,7 @@ def parse_answer(question: Question, raw: str, *, now: dt.datetime, zone: ZoneIn
 def _pick(question: Question, raw: str) -> str:
     """An option by its number, its code, or its label (or the start of it), ignoring case."""
     text = raw.strip().lower().rstrip(".")
-    if text.isdigit() and 1 <= int(text) <= len(question.options):
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= len(question.options):
         return question.options[int(text) - 1].code
     for option in question.options:
         if text in (option.code.lower(), option.label.lower()):

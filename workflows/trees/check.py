@@ -139,22 +139,29 @@ def _next_questions(tree: DecisionTree, question: Question) -> list[str]:
 
 
 def _check_cycles(tree: DecisionTree) -> list[Problem]:
+    """Each way back to a question already on the path, found by a walk that keeps its own stack
+    (a tree of thousands of questions in a row must not exhaust Python's)."""
     problems: list[Problem] = []
     finished: set[str] = set()
-
-    def visit(question_id: str, path: list[str]) -> None:
-        if question_id in path:
-            loop = " -> ".join([*path[path.index(question_id) :], question_id])
-            problems.append(Problem(tree.id, f"question {question_id}", f"cycle: {loop}"))
-            return
-        if question_id in finished:
-            return
-        for next_id in _next_questions(tree, tree.questions[question_id]):
-            visit(next_id, [*path, question_id])
-        finished.add(question_id)
-
-    for question_id in sorted(tree.questions):
-        visit(question_id, [])
+    for root in sorted(tree.questions):
+        if root in finished:
+            continue
+        path, on_path = [root], {root}
+        waiting = [iter(_next_questions(tree, tree.questions[root]))]
+        while waiting:
+            following = next(waiting[-1], None)
+            if following is None:
+                waiting.pop()
+                done = path.pop()
+                on_path.discard(done)
+                finished.add(done)
+            elif following in on_path:
+                loop = " -> ".join([*path[path.index(following):], following])
+                problems.append(Problem(tree.id, f"question {following}", f"cycle: {loop}"))
+            elif following not in finished:
+                path.append(following)
+                on_path.add(following)
+                waiting.append(iter(_next_questions(tree, tree.questions[following])))
     return problems
 
 

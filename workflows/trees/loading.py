@@ -60,7 +60,8 @@ class _Fields:
             raise TreeError(source, where or "(top level)", f"expected a mapping, got {_kind(data)}")
         unknown = sorted(str(key) for key in data if key not in allowed)
         if unknown:
-            raise TreeError(source, self._path(unknown[0]), "unknown field")
+            name = unknown[0] if unknown[0].strip() else repr(unknown[0])  # a blank key is still named
+            raise TreeError(source, self._path(name), "unknown field")
         self.data: Mapping[str, object] = data
 
     def _path(self, name: str) -> str:
@@ -134,6 +135,9 @@ def load_tree(path: Path) -> DecisionTree:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TreeYamlLoader)  # a SafeLoader
     except OSError as error:
         raise TreeError(source, "(file)", f"cannot be read: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise TreeError(source, "(file)", f"is not UTF-8 text (byte {error.start + 1} cannot be read): "
+                                          "save it as UTF-8") from error
     except yaml.YAMLError as error:
         raise TreeError(source, "(yaml)", _describe_yaml_error(error)) from error
     return parse_tree(data, source=source)

@@ -6,7 +6,7 @@ import logging
 
 from aiohttp import web
 
-from bot.admin import broadcasts, gaps, incidents, overview, signin
+from bot.admin import broadcasts, evidence, gaps, incidents, overview, signin
 from bot.admin.webapp import (DASHBOARD, HERE, SECURITY_HEADERS, Dashboard, csrf, error_pages, security_headers,
                              sessions, set_up_templates)
 from bot.admin import wording
@@ -21,7 +21,7 @@ def build_dashboard(dashboard: Dashboard) -> web.Application:
     app[DASHBOARD] = dashboard
     set_up_templates(app)
     app.router.add_static("/static/", HERE / "static")
-    for pages in (signin, overview, incidents, gaps, broadcasts):
+    for pages in (signin, overview, incidents, gaps, broadcasts, evidence):
         pages.add_routes(app)
     return app
 

@@ -1,5 +1,5 @@
-"""The dashboard in a real browser: sign in with a link, read the charts, work the register, close a knowledge gap,
-remind those who have not acknowledged a broadcast.
+"""The dashboard in a real browser: sign in with a link, read the charts, export the DSPT evidence pack, work the
+register, close a knowledge gap, remind those who have not acknowledged a broadcast.
 
 Each page is checked with axe-core (no serious or critical violations of WCAG 2.2 A/AA) and saved as a
 screenshot in tests/browser/artefacts/.
@@ -8,6 +8,7 @@ screenshot in tests/browser/artefacts/.
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,14 @@ async def test_the_ig_officer_works_through_the_dashboard(browser: Any, site: Te
 
     await page.keyboard.press("Tab")
     assert await page.evaluate("document.activeElement.textContent") == "Skip to main content"
+
+    async with page.expect_download() as started:
+        await page.get_by_role("button", name="Download the DSPT evidence pack (zip)").click()
+    download = await started.value
+    assert download.suggested_filename == "dspt-evidence-2026-11-23.zip"
+    await download.save_as(artefacts / download.suggested_filename)
+    with zipfile.ZipFile(artefacts / download.suggested_filename) as pack:
+        assert any(name.endswith("/index.html") for name in pack.namelist())
 
     await page.get_by_role("link", name="Incidents").first.click()
     await page.get_by_label("Kind").select_option("loss_or_theft")

@@ -17,6 +17,7 @@ from bot.admin.access import Viewer, line_ids, scope_key
 from bot.admin.webapp import DASHBOARD, Dashboard, forbidden, render, viewer
 from storage import audit, broadcasts
 from storage.broadcasts import BroadcastRecipient, TeamAcknowledgement
+from storage.types import row_id
 from workflows.broadcasts import remind_now
 
 RECENT = 10
@@ -120,10 +121,10 @@ async def detail_page(request: web.Request) -> web.Response:
 
 
 def _id(request: web.Request) -> int:
-    text = request.match_info["broadcast_id"]
-    if not text.isdigit():
+    found = row_id(request.match_info["broadcast_id"])
+    if found is None:
         raise web.HTTPNotFound()
-    return int(text)
+    return found
 
 
 def remind(session: Session, dashboard: Dashboard, staff_id: int, broadcast_id: int, now: dt.datetime) -> int:

@@ -21,6 +21,7 @@ from bot.admin.webapp import DASHBOARD, Dashboard, bad_input, forbidden, form, r
 from bot.admin import wording
 from storage import audit, curation
 from storage.curation import CurationItem, Resolution
+from storage.types import row_id
 
 ALIKE = 85  # rapidfuzz token-set similarity (0-100) at which two questions are one gap
 MOST_READ = 2000
@@ -107,11 +108,11 @@ def close(session: Session, dashboard: Dashboard, staff_id: int, fields: Mapping
         if entry is None:
             raise bad_input("Pick the knowledge base entry that now answers it.")
         entry_id = entry.id
-    ids = [part for part in fields.get("ids", "").split(",") if part.strip()]
-    if not ids or not all(part.strip().isdigit() for part in ids):
+    ids = [row_id(part.strip()) for part in fields.get("ids", "").split(",") if part.strip()]
+    if not ids or None in ids:
         raise bad_input("That group of questions was not found: reload the page.")
     resolution = Resolution.COVERED if entry_id else Resolution.DISMISSED
-    for item_id in sorted({int(part) for part in ids}):
+    for item_id in sorted({item for item in ids if item is not None}):
         item = curation.get(session=session, item_id=item_id)
         if item is None or item.signal not in GAP_SIGNALS:
             raise bad_input("That group of questions was not found: reload the page.")

@@ -86,6 +86,7 @@ async def test_a_broadcast_title_is_shown_as_text(dashboard: Dashboard, profile:
         assert status == 200 and "<b onmouseover" not in page and "&lt;b onmouseover" in page
     assert (await harriet.get("/admin/broadcasts/999"))[0] == 404
     assert (await harriet.get("/admin/broadcasts/nope"))[0] == 404
+    assert (await harriet.get("/admin/broadcasts/99999999999999999999"))[0] == 404
 
 
 async def test_when_many_are_outstanding_they_are_listed_team_by_team(dashboard: Dashboard, profile: Profile,

@@ -127,6 +127,10 @@ async def test_alike_questions_are_one_gap_closed_together(dashboard: Dashboard)
     harriet = await dashboard.signed_in(HARRIET)
     status, page = await harriet.get("/admin/gaps")
     assert status == 200 and page.count('class="card gap"') == 2 and "Asked 3 times" in page
+    await harriet.get("/admin/gaps")
+    response = await harriet.post("/admin/gaps", {"action": "dismiss", "ids": "1,99999999999999999999"})
+    assert response.status == 400 and "reload the page" in harriet.last_page
+    await harriet.get("/admin/gaps")
     response = await harriet.post("/admin/gaps", {"action": "covered", "entry": "no-such-entry", "ids": "1,2,3"})
     assert response.status == 400 and "Pick the knowledge base entry" in harriet.last_page
     await harriet.get("/admin/gaps")

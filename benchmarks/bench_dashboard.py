@@ -19,6 +19,7 @@ import asyncio
 import datetime as dt
 import random
 import re
+import resource
 import secrets
 import statistics
 import sys
@@ -184,10 +185,24 @@ async def measure(url: str, rounds: int) -> list[tuple[str, list[float]]]:
         results.append((name, times))
         print(f"{name}: first {times[0]:.0f} ms, then p50 {statistics.median(times[1:]):.0f} ms, "
               f"p95 {p95(times[1:]):.0f} ms; all {len(times)}: p95 {p95(times):.0f} ms", flush=True)
+    async with ig.get(f"{base}/admin/") as page:
+        csrf = re.search(r'name="csrf" value="([^"]+)"', await page.text())
+    assert csrf is not None
+    started = time.perf_counter()
+    async with ig.post(f"{base}/admin/evidence-pack", data={"csrf": csrf.group(1)}) as response:
+        body = await response.read()
+        assert response.status == 200, body[:300]
+    seconds = time.perf_counter() - started
+    print(f"evidence pack download: {seconds:.1f} s, {len(body) / 1e6:.1f} MB zip, "
+          f"peak memory of this process (server and client) {peak_mb():.0f} MB", flush=True)
     for browser in (ig, director):
         await browser.close()
     await runner.cleanup()
     return results
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
 def demo_email(number: int) -> str:

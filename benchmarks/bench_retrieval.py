@@ -1,16 +1,19 @@
 """How fast igbot builds its index and answers, on the shipped and on a 10,000-entry knowledge base.
 
-    uv run python benchmarks/bench_retrieval.py
+    uv run python benchmarks/bench_retrieval.py [--semantic-weight 0.5]
 
 The questions are those of benchmarks/eval/questions.yaml, asked three times over: the first
 pass meets an empty typo-correction cache, so its figures are given on their own too. The
 synthetic knowledge base is made deterministically from the shipped entries: each copy has a
 tenth to a half of its words swapped for invented words from a 20,000-word lexicon, so the
 vocabulary and the posting lists grow as they would with a much larger real one.
+--semantic-weight W measures the index with the semantic signal's re-ordering at weight W (off
+in the shipped settings): its embeddings are read once, before the timings.
 """
 
 from __future__ import annotations
 
+import argparse
 import random
 import resource
 import statistics
@@ -23,7 +26,8 @@ from pathlib import Path
 import yaml
 
 from knowledge.entries import Entry, load_entries
-from knowledge.retrieval import KnowledgeIndex, load_language
+from knowledge.retrieval import KnowledgeIndex, RankingSettings, load_language
+from knowledge.semantic import load_embeddings
 
 QUESTIONS_PATH = Path(__file__).resolve().parent / "eval" / "questions.yaml"
 SYNTHETIC_SIZE = 10_000
@@ -86,19 +90,21 @@ def percentile(values: Sequence[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def peak_build_memory(entries: Sequence[Entry]) -> float:
+def peak_build_memory(entries: Sequence[Entry], settings: RankingSettings) -> float:
     tracemalloc.start()
-    index = KnowledgeIndex.build(entries)
+    index = KnowledgeIndex.build(entries, settings=settings)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     del index
     return peak / 2**20
 
 
-def describe(name: str, entries: Sequence[Entry], questions: Sequence[str]) -> None:
+def describe(name: str, entries: Sequence[Entry], questions: Sequence[str],
+             settings: RankingSettings) -> None:
     language = load_language()
-    build = seconds(lambda: KnowledgeIndex.build(entries, language=language), repeat=3)
-    index = KnowledgeIndex.build(entries, language=language)
+    build = seconds(lambda: KnowledgeIndex.build(entries, language=language, settings=settings),
+                    repeat=3)
+    index = KnowledgeIndex.build(entries, language=language, settings=settings)
     passes = question_timings(index, questions)
     every = [t for timings in passes for t in timings]
     print(f"\n{name}: {len(entries)} entries, {len(questions)} questions x {PASSES} passes")
@@ -107,17 +113,25 @@ def describe(name: str, entries: Sequence[Entry], questions: Sequence[str]) -> N
           f"p99 {percentile(every, 0.99) * 1000:6.2f} ms   max {max(every) * 1000:6.2f} ms")
     print(f"  per question, first pass:   p50 {percentile(passes[0], 0.5) * 1000:6.2f} ms   "
           f"p99 {percentile(passes[0], 0.99) * 1000:6.2f} ms")
-    print(f"  peak memory while building (tracemalloc): {peak_build_memory(entries):7.1f} MiB")
+    print(f"  peak memory while building (tracemalloc): {peak_build_memory(entries, settings):7.1f} MiB")
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--semantic-weight", type=float, default=RankingSettings().semantic_weight)
+    settings = RankingSettings(semantic_weight=parser.parse_args().semantic_weight)
+    if settings.semantic_weight:
+        start = time.perf_counter()
+        load_embeddings()
+        print(f"reading the word-piece embeddings: {(time.perf_counter() - start) * 1000:.1f} ms")
     start = time.perf_counter()
     entries = load_entries()
     loading = time.perf_counter() - start
     questions = [str(item["q"]) for item in yaml.safe_load(QUESTIONS_PATH.read_text("utf-8"))]
     print(f"loading {len(entries)} entries from YAML: {loading * 1000:.1f} ms")
-    describe("shipped knowledge base", entries, questions)
-    describe("synthetic knowledge base", synthetic_entries(entries, size=SYNTHETIC_SIZE), questions)
+    describe("shipped knowledge base", entries, questions, settings)
+    describe("synthetic knowledge base", synthetic_entries(entries, size=SYNTHETIC_SIZE), questions,
+             settings)
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak resident memory of this process (getrusage): {peak_rss:.1f} MiB")
     return 0

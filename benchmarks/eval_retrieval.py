@@ -1,6 +1,6 @@
 """How well igbot finds the right entry, beside two baselines over the seed policy's paragraphs.
 
-    uv run python benchmarks/eval_retrieval.py [--failures]
+    uv run python benchmarks/eval_retrieval.py [--failures] [--semantic-weight 0.5]
 
 For each split (tune and held-out from benchmarks/eval/questions.yaml, "fresh held-out"
 from benchmarks/eval/fresh-heldout.yaml, and "staff tune" and "staff fresh" from
@@ -19,6 +19,8 @@ rapidfuzz (token_set_ratio, WRatio); a baseline hits when its best paragraph lie
 section the expected entry cites, so it can only hit questions whose entry cites DQ402. A
 baseline declines below a score threshold chosen on the tune split (the one that maximises
 hits plus declined out-of-scope questions there) and applied unchanged to the held-out split.
+--semantic-weight W adds a row for igbot with the semantic signal's re-ordering at weight W
+(knowledge/semantic.py; off in the shipped settings), beside the shipped igbot.
 Expected entries are carried through merges of entries (eval/merged.yaml). --failures
 lists the tune splits' misses (tune and staff tune), never the held-out or fresh ones: the
 engine is not tuned to them, and for those splits only aggregates are printed.
@@ -41,7 +43,7 @@ from rapidfuzz import fuzz, process, utils
 from bot.core.profile import load_profile
 from knowledge.entries import Entry, load_entries
 from knowledge.mishaps import load_mishaps, with_incident_advice
-from knowledge.retrieval import KnowledgeIndex, render_answer
+from knowledge.retrieval import KnowledgeIndex, RankingSettings, render_answer
 
 EXAMPLE_PROFILE = Path(__file__).resolve().parent.parent / "bot" / "profiles" / "example.yaml"
 
@@ -85,7 +87,7 @@ def igbot_outcomes(index: KnowledgeIndex, questions: Sequence[EvalQuestion],
     outcomes = []
     for question in questions:
         answer = with_incident_advice(question.text, index.ask(question.text), mishaps=mishaps, entries=entries)
-        candidates = index.rank(index.analyse(question.text))
+        candidates = index.rank(index.analyse(question.text), question=question.text)
         top = answer.entry.id if answer.entry else candidates[0].entry.id if candidates else "-"
         text = render_answer(entries[top], values) if top in entries else ""
         outcomes.append(Outcome(question=question, answered=answer.answered,
@@ -204,6 +206,8 @@ def failures(outcomes: Sequence[Outcome]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--failures", action="store_true", help="list the tune split's misses")
+    parser.add_argument("--semantic-weight", type=float, default=None,
+                        help="also igbot with the semantic re-ordering at this weight")
     arguments = parser.parse_args(argv)
     entries = {entry.id: entry for entry in load_entries()}
     questions = load_questions(entry_ids=set(entries))
@@ -216,6 +220,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     dq402 = {entry_id for entry_id, entry in entries.items() if cited_sections(entry)}
     values = load_profile(EXAMPLE_PROFILE).placeholders()
     rows: list[tuple[str, list[Outcome]]] = [("igbot", igbot_outcomes(index, questions, values))]
+    if arguments.semantic_weight is not None:
+        semantic = KnowledgeIndex.build(
+            entries.values(), settings=RankingSettings(semantic_weight=arguments.semantic_weight))
+        rows.append((f"igbot + semantic {arguments.semantic_weight:g}",
+                     igbot_outcomes(semantic, questions, values)))
     for name, ranker in (
         ("BM25 over DQ402 paragraphs", bm25_ranker(paragraphs)),
         ("rapidfuzz token_set_ratio", rapidfuzz_ranker(paragraphs, fuzz.token_set_ratio)),

@@ -46,13 +46,12 @@ def tune_examples(
     for question in load_questions(entry_ids=entry_ids, with_fresh=False):
         if question.split not in TUNE_SPLITS:
             continue
-        terms = index.analyse(question.text)
-        candidates = index.rank(terms)
-        if not candidates:
+        signals = index.signals(question.text)
+        if signals is None:
             without_candidates += question.expected is None
             continue
-        features.append(confidence_features(candidates, term_count=len(terms)))
-        labels.append(int(candidates[0].entry.id == question.expected))
+        features.append(confidence_features(signals.leaders, term_count=signals.term_count))
+        labels.append(int(signals.best.id == question.expected))
         in_scope.append(question.expected is not None)
     return features, labels, in_scope, without_candidates
 

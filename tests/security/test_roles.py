@@ -25,11 +25,13 @@ from storage.engine import session_scope
 from storage.incidents import Incident
 from storage.models import AuditEvent, ConversationState, StaffMember
 from storage.outbox import OutboxMessage
+from workflows.broadcasts import wording as broadcast_wording
 from workflows.incidents import report
 from workflows.incidents.commands import IG_TASKS
 
 REPO = Path(__file__).parents[2]
 REFUSED = wording.NOT_ALLOWED.format(roles=wording.IG_TEAM)
+MANAGERS_REFUSED = wording.NOT_ALLOWED.format(roles=broadcast_wording.STATUS_WHO)
 DESCRIPTION = "Referral for a client sent to the wrong practice"
 QUESTION = "can I keep case notes on my own laptop overnight"
 
@@ -39,21 +41,25 @@ GATED = {
                           "not reportable {ref} contained at once", "close {ref} check the address"],
     "referrals": ["answer Q-{q} Use the encrypted laptop", "covered Q-{q} by mobile-working", "dismiss Q-{q}"],
     "inbox": ["inbox"],
+    "broadcast-compose": ["broadcast", "new broadcast"],
+    "broadcast-manage": ["broadcast list", "broadcast show 1", "broadcast edit 1 title: Changed", "broadcast cancel 1"],
 }
+# Commands for the IG team and managers (a manager sees only their own reporting line: tested in its own file).
+GATED_FOR_MANAGERS = {"broadcast-status": ["broadcast status 1", "broadcast report 1"]}
 # Commands anyone may use: each acts only on the person's own things (tested in their own files).
 OPEN_TO_EVERYONE = {"my-training", "incident-follow-up"}
 # Buttons, by prefix: those that carry an IG task, and those that act only on the presser's own items.
-IG_BUTTONS = {"incident": sorted(IG_TASKS - {"list"})}
-OWN_ITEMS_BUTTONS = {"kb", "decision", "incident-report", "nudge"}
+IG_BUTTONS = {"incident": sorted(IG_TASKS - {"list"}), "broadcast": ["remind"]}
+OWN_ITEMS_BUTTONS = {"kb", "decision", "incident-report", "nudge"}  # and broadcast:ack and :show
 WRONG_ROLES = ["sam.okafor@example.org", "rachel.dunmore@example.org", "lucia.ferreira@example.org", None]
 
 
 def test_every_command_and_button_is_known_here(conversation: Conversation) -> None:
     gated = {name for name, command in conversation.commands.items() if command.roles}
-    assert gated == set(GATED), "a role-gated command was added: say above how it is typed"
+    assert gated == set(GATED) | set(GATED_FOR_MANAGERS), "a role-gated command was added: say above how it is typed"
     assert set(conversation.commands) - gated == OPEN_TO_EVERYONE, "a command open to everyone was added: should it be?"
     assert set(conversation.actions) == set(IG_BUTTONS) | OWN_ITEMS_BUTTONS, "a kind of button was added: say above"
-    for name, examples in GATED.items():
+    for name, examples in (GATED | GATED_FOR_MANAGERS).items():
         for example in examples:
             assert conversation.commands[name].matches(example.format(ref="IG-2026-0001", q=1)), example
 
@@ -120,6 +126,18 @@ def test_every_ig_command_typed_or_pressed_is_refused_to_the_wrong_role(
             assert DESCRIPTION not in shown, (task, shown)
             assert "belongs to something" not in shown, f"{prefix}:{task} must be refused, not shrugged off"
     assert _everything(engine) == before, "a refused action changed something"
+
+
+@pytest.mark.parametrize("email", ["sam.okafor@example.org", "lucia.ferreira@example.org", None])
+def test_commands_for_managers_and_the_ig_team_are_refused_to_everyone_else(
+    email: str | None, chat_as, engine: Engine, waiting: dict[str, Any]  # type: ignore[no-untyped-def]
+) -> None:
+    before = _everything(engine)
+    person = chat_as(email)
+    for typed in (example for examples in GATED_FOR_MANAGERS.values() for example in examples):
+        shown = _shown(person.say(typed))
+        assert MANAGERS_REFUSED in shown or (email is None and "not in" in shown.lower()), (typed, shown)
+    assert _everything(engine) == before
 
 
 def test_the_reporter_cannot_triage_grade_or_close_their_own_report(chat_as, engine: Engine,  # type: ignore[no-untyped-def]

@@ -237,12 +237,12 @@ class BroadcastButtons:
         verb, _, rest = value.partition(":")
         if verb == "preview":
             return [Reply(text=wording.PREVIEW_BUTTON)]
+        if verb == "remind" and not person.is_ig:
+            raise CommandError(bot_wording.NOT_ALLOWED.format(roles=bot_wording.IG_TEAM))
         if not rest.isdigit():
             return [Reply(text=wording.NOT_SENT_TO_YOU)]
         broadcast_id = int(rest)
         if verb == "remind":
-            if not person.is_ig:
-                raise CommandError(bot_wording.NOT_ALLOWED.format(roles=bot_wording.IG_TEAM))
             count = send.remind_now(session=turn.session, profile=turn.profile, broadcast_id=broadcast_id,
                                     now=turn.now)
             return [Reply(text=wording.REMINDED.format(count=people(count)))]

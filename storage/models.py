@@ -32,7 +32,7 @@ class StaffMember(SQLModel, table=True):
     name: str = Field(max_length=200)
     job_title: str = Field(default="", max_length=200)
     team: str = Field(default="", index=True, max_length=100)
-    manager_id: int | None = Field(default=None, foreign_key="staff_member.id")
+    manager_id: int | None = Field(default=None, foreign_key="staff_member.id", index=True)
     roles: list[str] = Field(default_factory=lambda: [Role.STAFF.value], sa_column=Column(JSON, nullable=False))
     slack_user_id: str | None = Field(default=None, unique=True, max_length=64)
     teams_user_id: str | None = Field(default=None, unique=True, max_length=64)

@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from sqlalchemy import Engine
 
+from bot.admin.command import install as install_dashboard_command
+from bot.admin.setup import with_local_defaults
 from bot.core.assistant import Assistant
 from bot.core.clock import Clock
 from bot.core.conversation import Conversation
@@ -22,6 +24,7 @@ def build_assistant(settings: Settings, *, clock: Clock | None = None) -> Assist
     if settings.uses_embedded_database:
         seed_demo(engine, profile, clock=clock)
     conversation = build_conversation(profile, engine, clock=clock)
+    install_dashboard_command(conversation, with_local_defaults(settings))
     return Assistant(settings=settings, profile=profile, engine=engine, conversation=conversation)
 
 

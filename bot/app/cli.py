@@ -18,6 +18,7 @@ from bot.core.neutralise import protect_standard_streams
 COMMAND_MODULES: tuple[str, ...] = (
     "bot.app.cli_core",
     "bot.app.cli_serve",
+    "bot.admin.cli",
     "bot.teams.cli",
     "knowledge.cli",
     "workflows.cli",

@@ -17,6 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.admin.setup import with_local_defaults
 from bot.core.assistant import Assistant
 from bot.app.assembly import build_assistant
 from bot.core.errors import ConfigurationError
@@ -50,7 +51,7 @@ def _port(value: str) -> int:
 
 
 def _serve(arguments: argparse.Namespace) -> int:
-    settings = load_settings()
+    settings = with_local_defaults(load_settings(), port=arguments.port)
     configure_logging(settings)
     if arguments.socket_mode:
         check_socket_mode(settings)

@@ -1,4 +1,4 @@
-"""The one aiohttp server: Slack at /slack/events, Teams at /api/messages, and /healthz."""
+"""The one aiohttp server: Slack at /slack/events, Teams at /api/messages, the dashboard at /admin, and /healthz."""
 
 from __future__ import annotations
 
@@ -58,10 +58,11 @@ def build_web_app(assistant: Assistant) -> web.Application:
 
 
 def _channel_mounts() -> list[Callable[[web.Application, Assistant], None]]:
+    from bot.admin import mount_dashboard
     from bot.slack import mount as mount_slack
     from bot.teams.mount import mount_teams
 
-    return [mount_slack, mount_teams]
+    return [mount_slack, mount_teams, mount_dashboard]
 
 
 def channel_messengers(app: web.Application) -> list[Messenger]:

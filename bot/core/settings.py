@@ -41,6 +41,8 @@ class Settings:
     teams_token_url: str | None = None
     teams_ig_channel: str | None = None
     metrics_public: bool = False
+    public_url: str | None = None
+    secret_key: str | None = None
 
     @property
     def uses_embedded_database(self) -> bool:
@@ -94,6 +96,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         teams_token_url=env.get("TEAMS_TOKEN_URL") or None,
         teams_ig_channel=env.get("TEAMS_IG_CHANNEL") or None,
         metrics_public=_flag(env, "METRICS_PUBLIC"),
+        public_url=_public_url(env),
+        secret_key=_secret_key(env),
     )
 
 
@@ -126,6 +130,30 @@ def configure_logging(settings: Settings, *, to_file: bool = False) -> None:
     else:
         handler = logging.StreamHandler()
     logs.install(handler, level=settings.log_level)
+
+
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def _public_url(env: Mapping[str, str]) -> str | None:
+    """Where people reach igbot from their browsers, for the dashboard's sign-in links (no trailing slash)."""
+    url = (env.get("IGBOT_PUBLIC_URL") or "").strip().rstrip("/")
+    if not url:
+        return None
+    if not url.startswith(("https://", "http://")) or "?" in url or "#" in url:
+        raise ConfigurationError(f"IGBOT_PUBLIC_URL must be an address starting with https:// (it is {url!r}).")
+    return url
+
+
+def _secret_key(env: Mapping[str, str]) -> str | None:
+    """The key that signs the dashboard's sign-in links: long and random, the same on every replica."""
+    key = env.get("IGBOT_SECRET_KEY") or ""
+    if not key:
+        return None
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigurationError(f"IGBOT_SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters long "
+                                 "(make one with `python3 -c 'import secrets; print(secrets.token_urlsafe(48))'`).")
+    return key
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:

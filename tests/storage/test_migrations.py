@@ -6,6 +6,7 @@ from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
 # Every module that declares tables, so that the metadata holds all of them.
+import storage.admin_access  # noqa: F401
 import storage.broadcasts  # noqa: F401
 import storage.curation  # noqa: F401
 import storage.decisions  # noqa: F401

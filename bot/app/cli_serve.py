@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 3000
+# On SIGTERM: how long the events already acknowledged may take to finish before they are handed back (seconds).
+SHUTDOWN_GRACE = 20.0
 
 
 def register(subparsers: Any) -> None:
@@ -134,7 +136,8 @@ async def serve(assistant: Assistant, *, listener: socket.socket, socket_mode: b
     await runner.setup()
     try:
         await web.SockSite(runner, listener).start()
-        async with _socket_mode(assistant, enabled=socket_mode), _background_jobs(assistant, app, enabled=worker):
+        async with (_intake(assistant, stop), _socket_mode(assistant, enabled=socket_mode),
+                    _background_jobs(assistant, app, enabled=worker)):
             unreachable = await asyncio.to_thread(ig_team_unreachable, assistant.settings, assistant.engine)
             if unreachable:
                 log.warning("ig team unreachable: %s", unreachable)
@@ -184,6 +187,19 @@ async def _background_jobs(assistant: Assistant, app: web.Application, *, enable
         for job in jobs:
             job.cancel()
         await asyncio.gather(*jobs, return_exceptions=True)
+
+
+@contextlib.asynccontextmanager
+async def _intake(assistant: Assistant, stop: asyncio.Event) -> AsyncIterator[None]:
+    """Received events taken up (left over from before, or abandoned by another replica) while the server runs;
+    at the end, nothing new accepted and the work in flight finished or handed back (bot.core.intake)."""
+    recovery = asyncio.create_task(assistant.intake.run(stop), name="intake")
+    try:
+        yield
+    finally:
+        await assistant.intake.drain(SHUTDOWN_GRACE)
+        recovery.cancel()
+        await asyncio.gather(recovery, return_exceptions=True)
 
 
 @contextlib.asynccontextmanager

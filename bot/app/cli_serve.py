@@ -28,8 +28,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 3000
-# On SIGTERM: how long the events already acknowledged may take to finish before they are handed back (seconds).
-SHUTDOWN_GRACE = 20.0
 
 
 def register(subparsers: Any) -> None:
@@ -197,7 +195,7 @@ async def _intake(assistant: Assistant, stop: asyncio.Event) -> AsyncIterator[No
     try:
         yield
     finally:
-        await assistant.intake.drain(SHUTDOWN_GRACE)
+        await assistant.intake.drain(assistant.settings.shutdown_grace)
         recovery.cancel()
         await asyncio.gather(recovery, return_exceptions=True)
 

@@ -216,6 +216,8 @@ class Intake:
     async def drain(self, grace: float) -> int:
         """Stop accepting, wait up to `grace` seconds for the work in flight, hand back the rest; how many."""
         self.accepting = False
+        log.info("stopping: new events are refused while the work in flight finishes in_flight=%d grace_s=%s",
+                 len(self.in_flight), grace)
         pending = {task for task in self.in_flight.values() if not task.done()}
         if pending:
             _, pending = await asyncio.wait(pending, timeout=grace)

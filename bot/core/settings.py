@@ -41,6 +41,7 @@ class Settings:
     teams_token_url: str | None = None
     teams_ig_channel: str | None = None
     metrics_public: bool = False
+    shutdown_grace: float = 20.0  # seconds the events in flight at SIGTERM may take before they are handed back
 
     @property
     def uses_embedded_database(self) -> bool:
@@ -94,7 +95,21 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         teams_token_url=env.get("TEAMS_TOKEN_URL") or None,
         teams_ig_channel=env.get("TEAMS_IG_CHANNEL") or None,
         metrics_public=_flag(env, "METRICS_PUBLIC"),
+        shutdown_grace=_seconds(env, "SHUTDOWN_GRACE_SECONDS", default=20.0),
     )
+
+
+def _seconds(env: Mapping[str, str], name: str, *, default: float) -> float:
+    value = (env.get(name) or "").strip()
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise ConfigurationError(f"{name} must be a number of seconds from 0 to 3600 (it is {value!r}).")
+    return seconds
 
 
 def _check_slack(env: Mapping[str, str]) -> None:

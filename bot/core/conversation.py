@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import TypeVar
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from bot.core import wording
@@ -138,7 +139,7 @@ class Conversation:
         """The replies to a message; none when the channel delivered it before and it was handled then."""
         return self._handle_with(self.engine, message)
 
-    def _handle_with(self, bind: Engine | Connection, message: IncomingMessage) -> list[Reply]:
+    def _handle_with(self, bind: Engine | Connection, message: IncomingMessage, *, reconnect: bool = True) -> list[Reply]:
         try:
             now = self.clock.now()
             with unit_of_work(bind) as unit:
@@ -153,6 +154,13 @@ class Conversation:
         except DatabaseBusy as error:
             if bind is not self.engine:
                 raise  # nothing was written: `handle` does the turn again where it may wait
+            return self._apologise(error, message)
+        except DBAPIError as error:
+            if error.connection_invalidated and reconnect and bind is self.engine:
+                # The database dropped the connection (a restart, a failover): nothing was committed, and the pool
+                # has let that connection go, so the turn is done once more on a fresh one.
+                log.warning("database connection lost: the turn is done again channel=%s", message.channel)
+                return self._handle_with(bind, message, reconnect=False)
             return self._apologise(error, message)
         except Exception as error:  # noqa: BLE001  # the one central handler: log the traceback, answer calmly
             return self._apologise(error, message)

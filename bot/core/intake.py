@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.core.conversation import Conversation
 from bot.core.errors import log_unexpected
@@ -45,7 +45,8 @@ CLAIM_BATCH = 100
 
 
 class NotAccepting(Exception):
-    """The server is shutting down: the channel answers 503 and the platform sends the event again."""
+    """The event cannot be taken now (shutting down, or the database out of reach): the channel answers 503,
+    and the platform sends the event again."""
 
 
 class ProcessingFailed(Exception):
@@ -94,14 +95,18 @@ class Intake:
     async def receive(self, channel: str, key: str, payload: Payload) -> int | None:
         """Store an event (committed when this returns), held by this replica; None when the key was stored before.
 
-        Raises `NotAccepting` while shutting down.
+        Raises `NotAccepting` while shutting down, or when the database cannot store it.
         """
         if not self.accepting:
             raise NotAccepting()
         now = self.conversation.clock.now()
-        event_id = await self.conversation.write(lambda connection: received_events.receive(
-            connection=connection, channel=channel, delivery_key=key, payload=payload, owner=self.owner, now=now,
-            lease=LEASE))
+        try:
+            event_id = await self.conversation.write(lambda connection: received_events.receive(
+                connection=connection, channel=channel, delivery_key=key, payload=payload, owner=self.owner, now=now,
+                lease=LEASE))
+        except DBAPIError as error:  # not stored, so not acknowledged: the platform sends it again
+            log.warning("could not store a received event channel=%s reason=%s", channel, type(error.orig).__name__)
+            raise NotAccepting() from None
         if event_id is None:
             log.info("skipped delivery=%s channel=%s already received", key, channel)
         return event_id

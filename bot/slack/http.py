@@ -152,7 +152,7 @@ class SlackEndpoint:
         try:
             event_id = await self.intake.receive(CHANNEL, key, parsed)
         except NotAccepting:
-            return _refuse(503, "shutting down: send it again shortly")
+            return _refuse(503, "not taking events just now: send it again shortly")
         if event_id is not None:
             self.intake.process_later(event_id, CHANNEL, parsed)
         return web.Response(status=200)

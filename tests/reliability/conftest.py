@@ -7,14 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from serve_process import dedicated_postgres_database
+from serve_process import POSTGRES_URL, dedicated_postgres_database
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from bot.core.clock import SettableClock
 from moments import MONDAY_MORNING
-
-POSTGRES_URL = os.environ.get("IGBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def postgres_or_fail() -> None:

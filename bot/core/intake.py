@@ -111,9 +111,10 @@ class Intake:
             log.info("skipped delivery=%s channel=%s already received", key, channel)
         return event_id
 
-    def process_later(self, event_id: int, channel: str, payload: Payload) -> None:
-        """Process a received event in the background, with the channel's processor."""
-        self._start(event_id, channel, self.processors[channel](payload))
+    def process_later(self, event_id: int, channel: str, work: Awaitable[object]) -> None:
+        """Process a received event in the background: `work` is what the channel's processor would do with its
+        payload (a channel that has already parsed the request passes that on, rather than parse it again)."""
+        self._start(event_id, channel, work)
 
     async def process_now(self, event_id: int, work: Awaitable[T]) -> T:
         """Process a received event here (a channel whose response carries the result); tracked for shutdown."""

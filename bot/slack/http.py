@@ -154,12 +154,15 @@ class SlackEndpoint:
         except NotAccepting:
             return _refuse(503, "not taking events just now: send it again shortly")
         if event_id is not None:
-            self.intake.process_later(event_id, CHANNEL, parsed)
+            self.intake.process_later(event_id, CHANNEL, self._dispatch(bolt_request))
         return web.Response(status=200)
 
     async def process(self, payload: dict[str, Any]) -> None:
         """Run a stored event through bolt's middleware and listeners, to the end."""
-        response = await self.bolt.async_dispatch(bolt_request_of(payload))
+        await self._dispatch(bolt_request_of(payload))
+
+    async def _dispatch(self, request: AsyncBoltRequest) -> None:
+        response = await self.bolt.async_dispatch(request)
         if response.status >= 500:  # a listener failed (bolt has logged why): try the event again later
             raise ProcessingFailed(f"bolt answered {response.status}")
 

@@ -106,8 +106,9 @@ def release(*, connection: Connection, event_ids: Sequence[int], owner: str) -> 
 
 
 def claim_due(*, connection: Connection, owner: str, now: dt.datetime, lease: dt.timedelta, limit: int,
-              abandoned_by: Sequence[str] = ()) -> list[Claimed]:
-    """Take up to `limit` unprocessed rows nobody holds: never claimed, released, or with a lease run out.
+              channels: Sequence[str], abandoned_by: Sequence[str] = ()) -> list[Claimed]:
+    """Take up to `limit` unprocessed rows of `channels` nobody holds: never claimed, released, or with a lease
+    run out.
 
     Rows held by one of `abandoned_by` (this replica's earlier lives) are taken at once. Like the
     outbox's claim, the update only takes rows still free when it writes, so two replicas never
@@ -117,7 +118,8 @@ def claim_due(*, connection: Connection, owner: str, now: dt.datetime, lease: dt
     if abandoned_by:
         free = or_(free, _TABLE.c.claimed_by.in_(abandoned_by))
     candidates = connection.execute(
-        select(_TABLE.c.id, _TABLE.c.claimed_by).where(_TABLE.c.processed_at.is_(None), free)
+        select(_TABLE.c.id, _TABLE.c.claimed_by).where(_TABLE.c.processed_at.is_(None), _TABLE.c.channel.in_(channels),
+                                                       free)
         .order_by(_TABLE.c.id).limit(limit).with_for_update(skip_locked=True)).all()
     if not candidates:
         return []

@@ -18,6 +18,7 @@ import asyncio
 import datetime as dt
 import logging
 import os
+import secrets
 import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ LEASE = dt.timedelta(minutes=2)  # how long a replica holds an event before anot
 MAX_ATTEMPTS = 5  # an event that fails this often is given up on, loudly, rather than tried for ever
 RECOVERY_INTERVAL = 15.0  # seconds between looks for events nobody holds
 KEEP_PROCESSED = dt.timedelta(days=1)  # processed rows (keys and times only) kept to refuse late duplicates
+FORGET_INTERVAL = dt.timedelta(hours=1)
 CLAIM_BATCH = 100
 
 
@@ -54,18 +56,20 @@ class ProcessingFailed(Exception):
 
 
 def replica_name() -> str:
-    """This process, as `host:pid`: unique among running replicas, and recognisable by the next life of this one."""
-    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+    """This process in this life, as `host:pid:token`: unique among running replicas, and recognisable (by its host,
+    and a pid no longer running or taken by the next life) as an earlier life of a replica that restarted."""
+    return f"{socket.gethostname()[:80]}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 def earlier_lives(holders: set[str], *, me: str) -> list[str]:
-    """Holders that were this replica before it restarted: the same host, and a process no longer running
-    (or running as us: a container's process often gets the same pid each time it starts)."""
-    host, _, _ = me.rpartition(":")
+    """Holders that were this replica before it restarted: the same host, and a process no longer running, or
+    running as us (a container's process often gets the same pid each time it starts)."""
+    host, pid, _ = me.rsplit(":", 2)
     gone = []
-    for holder in holders:
-        holder_host, _, pid = holder.rpartition(":")
-        if holder_host == host and pid.isdigit() and (holder == me or not _running(int(pid))):
+    for holder in holders - {me}:
+        holder_host, _, rest = holder.partition(":")
+        holder_pid = rest.partition(":")[0]
+        if holder_host == host and holder_pid.isdigit() and (holder_pid == pid or not _running(int(holder_pid))):
             gone.append(holder)
     return gone
 
@@ -87,6 +91,7 @@ class Intake:
     processors: dict[str, Processor] = field(default_factory=dict)
     in_flight: dict[int, asyncio.Task[object]] = field(default_factory=dict)
     accepting: bool = True
+    _forgotten_at: dt.datetime | None = None
 
     def add_channel(self, channel: str, processor: Processor) -> None:
         """How a channel's stored events are processed: `processor` raises `ProcessingFailed` to be tried again."""
@@ -166,7 +171,7 @@ class Intake:
     async def recover(self, *, abandoned_by: list[str] | None = None) -> int:
         """Take up every event nobody is processing (or `abandoned_by` earlier lives of this replica); how many."""
         taken = 0
-        while self.accepting:
+        while self.accepting and self.processors:
             now = self.conversation.clock.now()
             claimed = await asyncio.to_thread(self._claim, now, abandoned_by or [])
             for event in claimed:
@@ -179,11 +184,12 @@ class Intake:
     def _claim(self, now: dt.datetime, abandoned_by: list[str]) -> list[Claimed]:
         with unit_of_work(self.conversation.engine) as unit:
             return received_events.claim_due(connection=unit.connection, owner=self.owner, now=now, lease=LEASE,
-                                             limit=CLAIM_BATCH, abandoned_by=abandoned_by)
+                                             limit=CLAIM_BATCH, channels=list(self.processors),
+                                             abandoned_by=abandoned_by)
 
     def _take_up(self, event: Claimed) -> None:
-        processor = self.processors.get(event.channel)
-        if event.attempts > MAX_ATTEMPTS or processor is None:
+        processor = self.processors[event.channel]  # only the channels this replica processes are claimed
+        if event.attempts > MAX_ATTEMPTS:
             log.error("giving up on a received event event=%s channel=%s attempts=%d", event.id, event.channel,
                       event.attempts - 1)
             self._start(event.id, event.channel, _nothing())
@@ -210,7 +216,10 @@ class Intake:
         """A look for events nobody holds, which a database briefly out of reach must not stop for good."""
         try:
             await self.recover()
-            await asyncio.to_thread(self._forget_processed)
+            now = self.conversation.clock.now()
+            if self._forgotten_at is None or now - self._forgotten_at >= FORGET_INTERVAL:
+                await asyncio.to_thread(self._forget_processed)
+                self._forgotten_at = now
         except OperationalError as error:
             log.warning("could not look for received events reason=%s", type(error.orig).__name__)
 

@@ -27,7 +27,8 @@ def _receive(engine: Engine, key: str, *, owner: str = "web-1:100", now: dt.date
 def _claim(engine: Engine, owner: str, now: dt.datetime, abandoned_by: tuple[str, ...] = ()) -> list[int]:
     with unit_of_work(engine) as unit:
         return [event.id for event in received_events.claim_due(connection=unit.connection, owner=owner, now=now,
-                                                                lease=LEASE, limit=10, abandoned_by=abandoned_by)]
+                                                                lease=LEASE, limit=10, channels=["slack"],
+                                                                abandoned_by=abandoned_by)]
 
 
 def test_a_delivery_is_stored_once_however_often_it_comes(engine: Engine) -> None:

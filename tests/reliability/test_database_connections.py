@@ -101,8 +101,9 @@ async def test_cut_database_connections_lose_no_event_and_no_outbox_message(post
 
 
 def answers(api: FakeSlackApi) -> Counter[str]:
-    return Counter(str(call.params.get("channel")) for call in api.of("chat.postMessage")
-                   if call.params.get("channel") != IG_CHANNEL)
+    """Answers to the test's questions (not igbot's own nudges in people's DMs), by channel."""
+    return Counter(channel for call in api.of("chat.postMessage")
+                   if (channel := str(call.params.get("channel"))).startswith("DCUT"))
 
 
 def outbox_deliveries(api: FakeSlackApi) -> Counter[str]:

@@ -49,8 +49,9 @@ class Platforms:
         return SlackWorkspace(server_url=server.url, api=self.slack, session=self.session)
 
     def answers(self) -> Counter[str]:
-        """How many answers each Slack event (by its channel) got."""
-        return Counter(str(call.params.get("channel")) for call in self.slack.of("chat.postMessage"))
+        """How many answers each Slack event (by its channel) got; not igbot's own nudges in people's DMs."""
+        return Counter(channel for call in self.slack.of("chat.postMessage")
+                       if (channel := str(call.params.get("channel"))).startswith("DBURST"))
 
     def teams_answers(self) -> Counter[str]:
         return Counter(str(sent.reply_to) for sent in self.teams.sent)

@@ -177,12 +177,15 @@ async def _background_jobs(assistant: Assistant, app: web.Application, *, enable
     if not enabled:
         yield
         return
-    jobs = start_background_jobs(assistant, channel_messengers(app))
+    stop = asyncio.Event()
+    jobs = start_background_jobs(assistant, channel_messengers(app), stop)
     app[BACKGROUND_JOBS].extend(jobs)  # for /readyz
     try:
         yield
     finally:
-        for job in jobs:
+        stop.set()  # a job running (a delivery round) finishes what it started, within the grace period
+        _, unfinished = await asyncio.wait(jobs, timeout=assistant.settings.shutdown_grace)
+        for job in unfinished:
             job.cancel()
         await asyncio.gather(*jobs, return_exceptions=True)
 

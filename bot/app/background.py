@@ -35,7 +35,9 @@ def add_server_jobs(assistant: Assistant, messengers: Sequence[Messenger]) -> No
     schedule.every("deliver-outbox", DELIVERY_INTERVAL, deliver)
 
 
-def start_background_jobs(assistant: Assistant, messengers: Sequence[Messenger]) -> list[asyncio.Task[None]]:
-    """Run the schedule on the running loop; cancel the tasks to stop it."""
+def start_background_jobs(assistant: Assistant, messengers: Sequence[Messenger],
+                          stop: asyncio.Event | None = None) -> list[asyncio.Task[None]]:
+    """Run the schedule on the running loop; set `stop` to end it once the jobs running finish, or cancel the tasks."""
     add_server_jobs(assistant, messengers)
-    return [asyncio.create_task(assistant.conversation.schedule.run_forever(assistant.clock), name="schedule")]
+    return [asyncio.create_task(assistant.conversation.schedule.run_forever(assistant.clock, stop=stop),
+                                name="schedule")]

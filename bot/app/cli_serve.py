@@ -135,7 +135,8 @@ async def serve(assistant: Assistant, *, listener: socket.socket, socket_mode: b
     await runner.setup()
     try:
         await web.SockSite(runner, listener).start()
-        async with _socket_mode(assistant, enabled=socket_mode), _background_jobs(assistant, app, enabled=worker):
+        async with (_intake(assistant, stop), _socket_mode(assistant, enabled=socket_mode),
+                    _background_jobs(assistant, app, enabled=worker)):
             unreachable = await asyncio.to_thread(ig_team_unreachable, assistant.settings, assistant.engine)
             if unreachable:
                 log.warning("ig team unreachable: %s", unreachable)
@@ -177,14 +178,30 @@ async def _background_jobs(assistant: Assistant, app: web.Application, *, enable
     if not enabled:
         yield
         return
-    jobs = start_background_jobs(assistant, channel_messengers(app))
+    stop = asyncio.Event()
+    jobs = start_background_jobs(assistant, channel_messengers(app), stop)
     app[BACKGROUND_JOBS].extend(jobs)  # for /readyz
     try:
         yield
     finally:
-        for job in jobs:
+        stop.set()  # a job running (a delivery round) finishes what it started, within the grace period
+        _, unfinished = await asyncio.wait(jobs, timeout=assistant.settings.shutdown_grace)
+        for job in unfinished:
             job.cancel()
         await asyncio.gather(*jobs, return_exceptions=True)
+
+
+@contextlib.asynccontextmanager
+async def _intake(assistant: Assistant, stop: asyncio.Event) -> AsyncIterator[None]:
+    """Received events taken up (left over from before, or abandoned by another replica) while the server runs;
+    at the end, nothing new accepted and the work in flight finished or handed back (bot.core.intake)."""
+    recovery = asyncio.create_task(assistant.intake.run(stop), name="intake")
+    try:
+        yield
+    finally:
+        await assistant.intake.drain(assistant.settings.shutdown_grace)
+        recovery.cancel()
+        await asyncio.gather(recovery, return_exceptions=True)
 
 
 @contextlib.asynccontextmanager

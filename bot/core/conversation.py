@@ -11,10 +11,13 @@ import asyncio
 import datetime as dt
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import TypeVar
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from bot.core import wording
@@ -36,13 +39,16 @@ from bot.core.turn import (
 )
 from bot.core import places, waiting
 from bot.core.inbox import InboxItem, InboxSource
+from bot.core.outbox import REPLIES
 from bot.core.waiting import WaitingItem, WaitingSource
 from bot.core.working_time import WorkingCalendar
-from storage import conversations, messages
+from storage import conversations, messages, received_events
 from storage.engine import DatabaseBusy, unit_of_work
 from storage.models import Role, StaffMember
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # What a workflow is sent when someone starts it again while it is in progress: show where we are.
 CARRY_ON = "continue"
@@ -133,20 +139,28 @@ class Conversation:
         """The replies to a message; none when the channel delivered it before and it was handled then."""
         return self._handle_with(self.engine, message)
 
-    def _handle_with(self, bind: Engine | Connection, message: IncomingMessage) -> list[Reply]:
+    def _handle_with(self, bind: Engine | Connection, message: IncomingMessage, *, reconnect: bool = True) -> list[Reply]:
         try:
             now = self.clock.now()
             with unit_of_work(bind) as unit:
                 if not self._log(unit.connection, message, now):
-                    log.info("skipped delivery=%s channel=%s already handled", message.delivery_id, message.channel)
-                    return []
+                    return self._decided_before(unit.connection, message)
                 turn = Turn(unit=unit, message=message, profile=self.profile, now=now)
-                return self._with_directory_note(message, self._route(turn))
+                replies = self._with_directory_note(message, self._route(turn))
+                self._remember(unit.connection, message, replies)
+                return replies
         except CommandError as error:
             return self._with_directory_note(message, [Reply(text=str(error))])
         except DatabaseBusy as error:
             if bind is not self.engine:
                 raise  # nothing was written: `handle` does the turn again where it may wait
+            return self._apologise(error, message)
+        except DBAPIError as error:
+            if error.connection_invalidated and reconnect and bind is self.engine:
+                # The database dropped the connection (a restart, a failover): nothing was committed, and the pool
+                # has let that connection go, so the turn is done once more on a fresh one.
+                log.warning("database connection lost: the turn is done again channel=%s", message.channel)
+                return self._handle_with(bind, message, reconnect=False)
             return self._apologise(error, message)
         except Exception as error:  # noqa: BLE001  # the one central handler: log the traceback, answer calmly
             return self._apologise(error, message)
@@ -356,6 +370,44 @@ class Conversation:
             greeting += "\n\n" + wording.IN_PROGRESS.format(label=label_of(saved.resumable))
             choices = (*places.carry_on_or_discard(saved.resumable), *choices)
         return Reply(title="igbot", text=greeting + "\n\n" + "\n".join(lines), choices=choices)
+
+    @staticmethod
+    def _remember(connection: Connection, message: IncomingMessage, replies: list[Reply]) -> None:
+        """Keep the replies with the received event they answer (if it is one), committed with the turn: a crash
+        after this commit and before they reach the person leaves them to be sent, not the turn to be done again."""
+        if message.delivery_id and replies:
+            received_events.remember_replies(connection=connection, channel=message.channel.value,
+                                             delivery_key=message.delivery_id,
+                                             replies=REPLIES.dump_python(replies, mode="json"))
+
+    @staticmethod
+    def _decided_before(connection: Connection, message: IncomingMessage) -> list[Reply]:
+        """A delivery handled before: nothing, unless its replies were decided but never confirmed as sent."""
+        assert message.delivery_id is not None, "only a delivery with an id is ever logged twice"
+        stored = received_events.replies_for(connection=connection, channel=message.channel.value,
+                                             delivery_key=message.delivery_id)
+        if stored:
+            log.info("delivery=%s channel=%s was handled; sending the replies decided then", message.delivery_id,
+                     message.channel)
+            return REPLIES.validate_python(stored)
+        log.info("skipped delivery=%s channel=%s already handled", message.delivery_id, message.channel)
+        return []
+
+    async def write(self, work: Callable[[Connection], T]) -> T:
+        """A channel's own small unit of work (storing a received event), done the way `handle` does a turn: on
+        SQLite on the event loop's connection while the database is free, otherwise in a worker thread."""
+        if self.no_wait_engine is not None:
+            try:
+                with unit_of_work(self._loop_connection) as unit:
+                    return work(unit.connection)
+            except DatabaseBusy:
+                log.info("database busy: a write moves to a thread")
+
+        def in_thread() -> T:
+            with unit_of_work(self.engine) as unit:
+                return work(unit.connection)
+
+        return await asyncio.to_thread(in_thread)
 
     @staticmethod
     def _log(connection: Connection, message: IncomingMessage, now: dt.datetime) -> bool:

@@ -131,11 +131,19 @@ class Schedule:
             else:
                 claims.release(session=session, job=name, slot=slot)
 
-    async def run_forever(self, clock: Clock, *, tick: dt.timedelta = dt.timedelta(seconds=1)) -> None:
-        """Look for due jobs every `tick` until cancelled."""
-        while True:
+    async def run_forever(self, clock: Clock, *, tick: dt.timedelta = dt.timedelta(seconds=1),
+                          stop: asyncio.Event | None = None) -> None:
+        """Look for due jobs every `tick` until cancelled, or until `stop` is set and the jobs running have finished
+        (a delivery stopped between sending a message and recording it would send that message again)."""
+        while stop is None or not stop.is_set():
             await self.run_due(clock.now())
-            await asyncio.sleep(tick.total_seconds())
+            if stop is None:
+                await asyncio.sleep(tick.total_seconds())
+                continue
+            try:
+                await asyncio.wait_for(stop.wait(), tick.total_seconds())
+            except TimeoutError:
+                pass
 
 
 def in_session(engine: Engine, work: Callable[[Session, dt.datetime], object]) -> Job:

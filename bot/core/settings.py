@@ -43,6 +43,7 @@ class Settings:
     metrics_public: bool = False
     public_url: str | None = None
     secret_key: str | None = None
+    shutdown_grace: float = 20.0  # seconds the events in flight at SIGTERM may take before they are handed back
 
     @property
     def uses_embedded_database(self) -> bool:
@@ -98,7 +99,21 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         metrics_public=_flag(env, "METRICS_PUBLIC"),
         public_url=_public_url(env),
         secret_key=_secret_key(env),
+        shutdown_grace=_seconds(env, "SHUTDOWN_GRACE_SECONDS", default=20.0),
     )
+
+
+def _seconds(env: Mapping[str, str], name: str, *, default: float) -> float:
+    value = (env.get(name) or "").strip()
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise ConfigurationError(f"{name} must be a number of seconds from 0 to 3600 (it is {value!r}).")
+    return seconds
 
 
 def _check_slack(env: Mapping[str, str]) -> None:

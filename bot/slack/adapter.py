@@ -7,10 +7,9 @@ then does the work in the background, so Slack always hears back within its thre
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +31,6 @@ from bot.slack.outgoing import Destination, SlackPoster
 log = logging.getLogger(__name__)
 
 Body = dict[str, Any]
-Listener = Callable[..., Awaitable[None]]
 
 SUBCOMMANDS = {
     "": "help:",
@@ -53,6 +51,21 @@ def interaction_id(kind: str, body: Body, pressed: Body | None = None) -> str | 
     action_ts = (pressed or {}).get("action_ts")
     parts = [part for part in (trigger_id, action_ts) if isinstance(part, str) and part]
     return f"{kind}:{'/'.join(parts)}"[:100] if parts else None
+
+
+def delivery_key(body: Body) -> str | None:
+    """The key a payload is stored under in the intake: the delivery id its listener gives the conversation core."""
+    kind = body.get("type")
+    if kind == "event_callback":
+        event_id = body.get("event_id")
+        return event_id[:100] if isinstance(event_id, str) and event_id else None
+    if kind == "block_actions":
+        return interaction_id("click", body, (body.get("actions") or [{}])[0])
+    if kind == "view_submission":
+        return interaction_id("form", body)
+    if "command" in body:
+        return interaction_id("command", body)
+    return None
 
 
 @dataclass
@@ -82,7 +95,6 @@ class SlackChannel:
     identity: SlackIdentity
     poster: SlackPoster
     queue: PersonQueue = field(default_factory=PersonQueue)
-    in_flight: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
     def create(cls, assistant: Assistant, client: AsyncWebClient) -> SlackChannel:
@@ -103,39 +115,12 @@ class SlackChannel:
         for middleware in (OnlyOurWorkspace(self.assistant.settings.slack_team_id), IgnoreNonPersonMessages(),
                            IdentifyCaller(self.identity)):
             app.use(middleware)
-        app.event("message")(self._tracked(self.on_direct_message))
-        app.event("app_mention")(self._tracked(self.on_mention))
-        app.event("app_home_opened")(self._tracked(self.on_home_opened))
-        app.command(re.compile(r"^/"))(self._tracked(self.on_command))  # /ig, or whatever the manifest names it
-        app.action(re.compile(rf"^{re.escape(blocks.CHOICE_ACTION)}:"))(self._tracked(self.on_button))
-        app.view(blocks.FORM_CALLBACK)(self._tracked(self.on_form_submitted))
-
-    def _tracked(self, listener: Listener) -> Listener:
-        """The listener, counted as in flight while it runs, so a shutdown can wait for what Slack was told
-        was received. (bolt passes arguments by name: `wraps` keeps the listener's for it to read.)"""
-        @functools.wraps(listener)
-        async def run(**arguments: Any) -> None:
-            task = asyncio.current_task()
-            if task is not None:
-                self.in_flight.add(task)
-            try:
-                await listener(**arguments)
-            finally:
-                if task is not None:
-                    self.in_flight.discard(task)
-
-        return run
-
-    async def drain(self, timeout: float) -> int:
-        """Wait up to `timeout` seconds for the listeners in flight to finish; how many did not."""
-        for _ in range(20):  # let listeners bolt has scheduled, whose requests were acknowledged, start
-            await asyncio.sleep(0)
-        pending = {task for task in self.in_flight if not task.done()}
-        if pending:
-            _, pending = await asyncio.wait(pending, timeout=timeout)
-        if pending:
-            log.warning("shutdown left Slack work unfinished listeners=%d", len(pending))
-        return len(pending)
+        app.event("message")(self.on_direct_message)
+        app.event("app_mention")(self.on_mention)
+        app.event("app_home_opened")(self.on_home_opened)
+        app.command(re.compile(r"^/"))(self.on_command)  # /ig, or whatever the manifest names it
+        app.action(re.compile(rf"^{re.escape(blocks.CHOICE_ACTION)}:"))(self.on_button)
+        app.view(blocks.FORM_CALLBACK)(self.on_form_submitted)
 
     # Listeners: bolt passes `body`, `context` and `ack` by these names. ---------------------------
 

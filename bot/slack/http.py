@@ -24,15 +24,16 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core import metrics, payloads
 from bot.core.assistant import Assistant
+from bot.core.intake import Intake, NotAccepting, ProcessingFailed
 from bot.core.settings import Settings
-from bot.slack.adapter import SlackChannel
+from bot.slack.adapter import SlackChannel, delivery_key
 from bot.slack.outgoing import rate_limit_retries
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-# On SIGTERM: how long to wait for the work behind requests already acknowledged (seconds).
-SHUTDOWN_GRACE = 20.0
+CHANNEL = "slack"  # the intake's name for events received here
+_HANDSHAKES = frozenset({"url_verification", "ssl_check"})
 SIGNATURE_WINDOW = 5 * 60  # seconds: Slack's rule for how old a signed request may be
 SLACK_CHANNEL = web.AppKey("slack_channel", SlackChannel)
 
@@ -55,13 +56,15 @@ def _web_api_logger() -> logging.Logger:
     return logger
 
 
-def build_bolt_app(channel: SlackChannel) -> AsyncApp:
+def build_bolt_app(channel: SlackChannel, *, process_before_response: bool = False) -> AsyncApp:
+    """Bolt with igbot's listeners. Over HTTP (`process_before_response`) bolt runs stored events from the intake,
+    each to the end; over Socket Mode it acknowledges first and runs the listener after."""
     # `SlackEndpoint` checks every HTTP request's signature, once, before bolt sees it; over
     # Socket Mode there is no signature to check. So bolt needs no signing secret of its own.
     app = AsyncApp(
         client=channel.client,
         request_verification_enabled=False,
-        process_before_response=False,
+        process_before_response=process_before_response,
         name="igbot",
     )
     channel.install(app)
@@ -112,8 +115,17 @@ SLACK_SHAPE: payloads.Shape = {
 
 @dataclass
 class SlackEndpoint:
+    """Checks each request, stores it in the intake (committed), and only then acknowledges it with a 200.
+
+    The stored event is then processed in the background through bolt (`process`), whose listeners
+    run to the end before the event is marked processed. A delivery Slack repeats (a retry, or a
+    replayed click) finds its key stored already: 200, and nothing else happens.
+    """
+
     bolt: AsyncApp
     verifier: SignatureVerifier
+    intake: Intake
+    team_id: str | None = None
 
     async def handle(self, request: web.Request) -> web.Response:
         raw = await request.read()
@@ -128,16 +140,31 @@ class SlackEndpoint:
         problem = payloads.shape_problem(parsed, SLACK_SHAPE)
         if problem:
             return _refuse(400, problem)
-        # Signed already: bolt's own signature check is off (see build_bolt_app). Bolt takes a body
-        # already parsed (and repaired) only in what it calls Socket Mode, whose one other difference,
-        # skipping that check, changes nothing here.
         try:
-            bolt_request = AsyncBoltRequest(body=parsed, query=request.query_string, headers=dict(request.headers),
-                                            mode="socket_mode")
+            bolt_request = bolt_request_of(parsed)
         except (AttributeError, TypeError, KeyError, IndexError):  # bolt reads a field the shape does not cover
             return _refuse(400, "a field of the payload has the wrong type")
-        response = await self.bolt.async_dispatch(bolt_request)
-        return await to_aiohttp_response(response)
+        if parsed.get("type") in _HANDSHAKES:  # Slack checking the URL: answered by bolt, nothing to store
+            return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
+        if self.team_id and bolt_request.context.team_id != self.team_id:  # before anything is stored
+            return _refuse(403, "this app serves another workspace")
+        key = delivery_key(parsed) or "body:" + hashlib.sha256(raw).hexdigest()
+        try:
+            event_id = await self.intake.receive(CHANNEL, key, parsed)
+        except NotAccepting:
+            return _refuse(503, "not taking events just now: send it again shortly")
+        if event_id is not None:
+            self.intake.process_later(event_id, CHANNEL, self._dispatch(bolt_request))
+        return web.Response(status=200)
+
+    async def process(self, payload: dict[str, Any]) -> None:
+        """Run a stored event through bolt's middleware and listeners, to the end."""
+        await self._dispatch(bolt_request_of(payload))
+
+    async def _dispatch(self, request: AsyncBoltRequest) -> None:
+        response = await self.bolt.async_dispatch(request)
+        if response.status >= 500:  # a listener failed (bolt has logged why): try the event again later
+            raise ProcessingFailed(f"bolt answered {response.status}")
 
     def _signed(self, body: bytes, request: web.Request) -> bool:
         timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
@@ -150,6 +177,13 @@ class SlackEndpoint:
         expected = hmac.new(self.verifier.signing_secret.encode(), b"v0:" + timestamp.encode() + b":" + body,
                             hashlib.sha256).hexdigest()
         return hmac.compare_digest("v0=" + expected, signature)
+
+
+def bolt_request_of(body: dict[str, Any]) -> AsyncBoltRequest:
+    """A request for bolt from a body already checked and parsed. Bolt takes a parsed body only in what it calls
+    Socket Mode, whose one other difference, skipping the signature check, changes nothing here (see
+    build_bolt_app)."""
+    return AsyncBoltRequest(body=body, query="", headers={}, mode="socket_mode")
 
 
 def parse(body: str, content_type: str | None) -> Any:
@@ -175,9 +209,11 @@ def mount(app: web.Application, assistant: Assistant) -> None:
         return
     assert settings.slack_signing_secret is not None
     channel = create_channel(assistant)
-    endpoint = SlackEndpoint(bolt=build_bolt_app(channel), verifier=SignatureVerifier(settings.slack_signing_secret))
+    endpoint = SlackEndpoint(bolt=build_bolt_app(channel, process_before_response=True),
+                             verifier=SignatureVerifier(settings.slack_signing_secret), intake=assistant.intake,
+                             team_id=settings.slack_team_id)
+    assistant.intake.add_channel(CHANNEL, endpoint.process)
     app[SLACK_CHANNEL] = channel
     app.router.add_post(EVENTS_PATH, endpoint.handle)
     app.on_startup.append(lambda _app: open_session(channel))
-    app.on_shutdown.append(lambda _app: channel.drain(SHUTDOWN_GRACE))
     app.on_cleanup.append(lambda _app: close_session(channel))

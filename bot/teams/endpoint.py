@@ -9,10 +9,11 @@ sent back to the activity's service URL as an Adaptive Card.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 from aiohttp import web
@@ -27,6 +28,7 @@ from sqlalchemy import Engine
 from bot.core import metrics, payloads
 from bot.core.chat import Channel, IncomingMessage, Reply
 from bot.core.conversation import Conversation
+from bot.core.intake import Intake, NotAccepting, ProcessingFailed
 from bot.teams import activities, identity
 from bot.teams.auth import (
     KeysUnavailable,
@@ -41,6 +43,8 @@ from storage.teams_references import Contact
 
 log = logging.getLogger(__name__)
 
+CHANNEL = "teams"  # the intake's name for activities received here
+
 # Activities after which igbot may need to reach the person later, so it finds out who they are.
 _FIRST_CONTACT = frozenset({ActivityTypes.message, ActivityTypes.conversation_update, ActivityTypes.installation_update})
 
@@ -53,6 +57,7 @@ class TeamsBot:
     engine: Engine
     outbound: OutboundToken
     validator: TokenValidator | None
+    intake: Intake
     app_id: str | None = None
     tenant_id: str | None = None
     adapter: CloudAdapter = field(init=False)
@@ -64,7 +69,8 @@ class TeamsBot:
     async def messages(self, request: web.Request) -> web.Response:
         try:
             verified = await self._authenticate(request.headers.get("Authorization"))
-            activity = activities.parse(await _json(request))
+            body = await _json(request)
+            activity = activities.parse(body)
             if verified is not None:
                 verified.check(service_url=activity.service_url, channel_id=str(activity.channel_id or ""))
         except Unauthorized as error:
@@ -79,8 +85,16 @@ class TeamsBot:
             log.info("refused an activity from another tenant or none conversation=%s", activity.conversation.id)
             return _error(403, "This bot serves one organisation's tenant only.")
         identity_claims = ClaimsIdentity(verified.claims, authentication_type="Bearer") if verified else ClaimsIdentity()
+        key = activities.delivery_id(activity) or "body:" + hashlib.sha256(await request.read()).hexdigest()
         try:
-            invoke = await self.adapter.process_activity(identity_claims, activity, self.on_turn)
+            event_id = await self.intake.receive(CHANNEL, key, cast(dict[str, Any], body))  # parse checked it
+        except NotAccepting:
+            return _error(503, "The bot is restarting; send the activity again shortly.")
+        if event_id is None:
+            return web.Response(status=200)  # delivered before: handled then (or being handled now)
+        try:
+            invoke = await self.intake.process_now(event_id, self.adapter.process_activity(identity_claims, activity,
+                                                                                           self.on_turn))
         except (TimeoutError, aiohttp.ClientError, TokenUnavailable) as error:
             log.warning("could not answer over the Bot Connector conversation=%s reason=%s",
                         activity.conversation.id, type(error).__name__)
@@ -88,6 +102,16 @@ class TeamsBot:
         if invoke is not None:
             return web.json_response(invoke.body, status=int(invoke.status or 200))
         return web.Response(status=200)
+
+    async def process(self, payload: dict[str, Any]) -> None:
+        """Process an activity stored by the intake and not processed then (the server stopped, or the reply failed),
+        as the bot itself: the request's token is long gone, and its claims named this app only."""
+        activity = activities.parse(payload)
+        claims = ClaimsIdentity({"aud": self.app_id, "appid": self.app_id}) if self.app_id else ClaimsIdentity()
+        try:
+            await self.adapter.process_activity(claims, activity, self.on_turn)
+        except (TimeoutError, aiohttp.ClientError, TokenUnavailable) as error:
+            raise ProcessingFailed(type(error).__name__) from None
 
     async def _authenticate(self, authorization: str | None) -> VerifiedToken | None:
         """Every request's token is checked; only a bot with no app id (local testing) has no validator."""

@@ -17,7 +17,7 @@ from bot.teams.auth import (
     entra_openid_metadata,
     entra_token_url,
 )
-from bot.teams.endpoint import TeamsBot
+from bot.teams.endpoint import CHANNEL, TeamsBot
 from bot.teams.messenger import TeamsMessenger
 
 log = logging.getLogger(__name__)
@@ -78,8 +78,11 @@ def build_teams_bot(assistant: Assistant, http: HttpClient) -> TeamsBot:
         token_url = entra_token_url(settings.teams_tenant_id)
     outbound = OutboundToken(http=http, app_id=settings.teams_app_id, app_password=settings.teams_app_password,
                              token_url=token_url)
-    return TeamsBot(conversation=assistant.conversation, engine=assistant.engine, outbound=outbound,
-                    validator=validator, app_id=settings.teams_app_id, tenant_id=settings.teams_tenant_id)
+    bot = TeamsBot(conversation=assistant.conversation, engine=assistant.engine, outbound=outbound,
+                   validator=validator, intake=assistant.intake, app_id=settings.teams_app_id,
+                   tenant_id=settings.teams_tenant_id)
+    assistant.intake.add_channel(CHANNEL, bot.process)
+    return bot
 
 
 def metadata_urls(settings: Settings) -> tuple[str, ...]:

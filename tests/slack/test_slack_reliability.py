@@ -55,7 +55,7 @@ async def test_a_retried_event_is_answered_once(slack: SlackWorkspace, caplog: p
     assert (await slack.dm(SAM, "help", event_id="EvOnce0001"))[0] == 200
     await slack.api.wait_for("chat.postMessage")
     assert (await slack.dm(SAM, "help", event_id="EvOnce0001", retry=1))[0] == 200
-    await eventually(lambda: "skipped delivery=EvOnce0001 channel=slack already handled" in caplog.text)
+    await eventually(lambda: "skipped delivery=EvOnce0001 channel=slack already received" in caplog.text)
     await slack.dm(SAM, "help", event_id="EvOnce0002")
     await slack.api.wait_for("chat.postMessage", count=2)
     assert len(slack.api.of("chat.postMessage")) == 2, "the retry produced no second answer"

@@ -15,6 +15,7 @@ import storage.incidents  # noqa: F401
 import storage.models  # noqa: F401
 import storage.nudges  # noqa: F401
 import storage.outbox  # noqa: F401
+import storage.received_events  # noqa: F401
 import storage.records  # noqa: F401
 import storage.schedule  # noqa: F401
 import storage.teams_references  # noqa: F401

@@ -1,7 +1,7 @@
 """The web dashboard: one-time sign-in links and sessions, and an index to find a manager's reporting line.
 
 Revision ID: 0050
-Revises: 0030
+Revises: 0040
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from storage.types import UTCDateTime
 
 revision = "0050"
-down_revision = "0030"
+down_revision = "0040"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,113 @@
+"""PostgreSQL drops every connection of igbot's database in the middle of a run (a failover, an administrator):
+igbot connects again by itself, and no event and no outbox message is lost or sent twice.
+
+The connections cut are those of a database made for this test only; the shared server is
+never restarted and no other database is touched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import signal
+from collections import Counter
+from pathlib import Path
+
+from aiohttp import ClientSession
+from serve_process import POSTGRES_URL, ServeProcess, clean_environment, terminate_connections, unprocessed_events
+from slack_harness import EMAILS, HARRIET, NED, SAM, FakeSlackApi, SlackWorkspace, running, slack_environment
+from sqlalchemy import text
+
+from bot.core.chat import Reply
+from bot.core.clock import Clock
+from bot.core.outbox import queue
+from storage.engine import create_database_engine, session_scope
+
+PEOPLE = (SAM, HARRIET, NED)
+IG_CHANNEL = "CIGTEAM01"
+EVENTS_EACH_SIDE = 30
+OUTBOX_EACH_SIDE = 10
+TIMEOUT = 60.0  # the outbox is delivered every 10 seconds
+
+
+def queue_for_the_ig_team(database_url: str, numbers: range) -> None:
+    """Messages for the IG team, queued as a feature's job would queue them."""
+    engine = create_database_engine(database_url)
+    try:
+        with session_scope(engine) as session:
+            for number in numbers:
+                queue(session=session, dedup_key=f"reliability:{number}", to_ig_team=True, now=Clock().now(),
+                      replies=[Reply(text=f"Outbox message {number:03d}")])
+    finally:
+        engine.dispose()
+
+
+async def ask(slack: SlackWorkspace, numbers: range) -> list[str]:
+    """Questions, each in a channel of its own; like Slack, an event refused with a 5xx is sent again."""
+    async def one(number: int) -> str:
+        channel = f"DCUT{number:04d}"
+        event = {"type": "message", "channel_type": "im", "channel": channel, "user": PEOPLE[number % len(PEOPLE)],
+                 "text": "help", "ts": f"{1700000000 + number}.000100"}
+        for retry in range(4):
+            status, _ = await slack.event(event, event_id=f"EvCut{number:05d}", retry=retry or None)
+            if status == 200:
+                return channel
+            assert status == 503, f"a refusal says to send it again, not {status}"
+        raise AssertionError("an event was refused four times")
+
+    return list(await asyncio.wait_for(asyncio.gather(*(one(number) for number in numbers)), TIMEOUT))
+
+
+async def test_cut_database_connections_lose_no_event_and_no_outbox_message(postgres_url: str, tmp_path: Path) -> None:
+    api = FakeSlackApi(emails=dict(EMAILS))
+    async with running(api.app()) as api_url:
+        api.url = api_url
+        server = ServeProcess(clean_environment(IGBOT_HOME=str(tmp_path / "home"), DATABASE_URL=postgres_url,
+                                                **slack_environment(api, SLACK_IG_CHANNEL=IG_CHANNEL)))
+        try:
+            await server.start()
+            async with ClientSession() as session:
+                slack = SlackWorkspace(server_url=server.url, api=api, session=session)
+                queue_for_the_ig_team(postgres_url, range(OUTBOX_EACH_SIDE))
+                before = await ask(slack, range(EVENTS_EACH_SIDE))
+                await api.wait_until(lambda: len(outbox_deliveries(api)) >= OUTBOX_EACH_SIDE, timeout=TIMEOUT)
+
+                # Cut while more questions are arriving.
+                during = asyncio.create_task(ask(slack, range(EVENTS_EACH_SIDE, 2 * EVENTS_EACH_SIDE)))
+                assert await asyncio.to_thread(terminate_connections, POSTGRES_URL, postgres_url) > 0
+                queue_for_the_ig_team(postgres_url, range(OUTBOX_EACH_SIDE, 2 * OUTBOX_EACH_SIDE))
+                after = await during
+
+                channels = before + after
+                await api.wait_until(lambda: set(answers(api)) >= set(channels), timeout=TIMEOUT)
+                await api.wait_until(lambda: len(outbox_deliveries(api)) >= 2 * OUTBOX_EACH_SIDE, timeout=TIMEOUT)
+            assert await server.stop(signal.SIGTERM) == 0
+        finally:
+            await server.close()
+
+    assert answers(api) == Counter({channel: 1 for channel in channels}), "each question answered once"
+    assert outbox_deliveries(api) == Counter({f"Outbox message {number:03d}": 1
+                                              for number in range(2 * OUTBOX_EACH_SIDE)})
+    engine = create_database_engine(postgres_url)
+    try:
+        assert unprocessed_events(engine) == 0
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM outbox_message WHERE status <> 'sent' "
+                                           "AND dedup_key LIKE 'reliability:%'")).scalar() == 0
+    finally:
+        engine.dispose()
+    assert not [call for call in api.of("chat.postMessage") if "something went wrong" in call.text], \
+        "nobody was told something went wrong"
+
+
+def answers(api: FakeSlackApi) -> Counter[str]:
+    """Answers to the test's questions (not igbot's own nudges in people's DMs), by channel."""
+    return Counter(channel for call in api.of("chat.postMessage")
+                   if (channel := str(call.params.get("channel"))).startswith("DCUT"))
+
+
+def outbox_deliveries(api: FakeSlackApi) -> Counter[str]:
+    """The test's own outbox messages delivered to the IG team's channel (igbot's own jobs post there too)."""
+    found = (re.search(r"Outbox message \d{3}", call.text) for call in api.of("chat.postMessage")
+             if call.params.get("channel") == IG_CHANNEL)
+    return Counter(match.group() for match in found if match)

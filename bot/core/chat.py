@@ -7,6 +7,7 @@ and render `Reply`; nothing outside `bot/` knows which platform a person uses.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -128,3 +129,13 @@ class Reply:
     # The person is asked to type an answer (a time, a number, a description); the choices are
     # shortcuts. A terminal then reads a typed number as the answer, not as a choice.
     expects_text: bool = False
+    # The message whose button was just pressed, drawn as it should now look (its button gone, a
+    # note of what was done). Teams, which is not sent the message a button came from, puts this
+    # in that message's place; Slack redraws the pressed message itself and the terminal has
+    # nothing to redraw, so they leave it out (`to_send`).
+    redraws_pressed: bool = False
+
+
+def to_send(replies: Iterable[Reply]) -> list[Reply]:
+    """The replies to send as new messages: all but a redrawing of the pressed message."""
+    return [reply for reply in replies if not reply.redraws_pressed]

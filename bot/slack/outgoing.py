@@ -13,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.core import wording
-from bot.core.chat import Reply
+from bot.core.chat import Reply, to_send
 from bot.slack import blocks
 from bot.slack.blocks import SlackMessage
 
@@ -68,7 +68,7 @@ class SlackPoster:
         """Each reply in order; the first form opens as a modal while the trigger is fresh."""
         if destination.channel is None and destination.response_url is None:  # direct messages: opened once
             destination = replace(destination, channel=await self.direct_channel(destination.user_id))
-        for reply in replies:
+        for reply in to_send(replies):  # the pressed message was redrawn when the click came in
             if reply.form is not None and trigger_id:
                 opened = await self.open_form(reply, destination=destination, trigger_id=trigger_id)
                 trigger_id = None

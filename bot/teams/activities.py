@@ -122,8 +122,11 @@ def uninstalls(activity: Activity) -> bool:
     return activity.type == ActivityTypes.installation_update and str(activity.action or "").startswith("remove")
 
 
-def reply_activity(reply: Reply) -> Activity:
+def reply_activity(reply: Reply, *, replacing: str | None = None) -> Activity:
+    """A reply as a message activity; `replacing` names the activity it takes the place of."""
     body: dict[str, Any] = {"type": ActivityTypes.message, "attachments": [cards.attachment(reply)]}
+    if replacing:
+        body["id"] = replacing
     if reply.title:
         body["summary"] = reply.title
     return Activity.model_validate(body)

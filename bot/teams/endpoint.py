@@ -26,7 +26,7 @@ from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
 from sqlalchemy import Engine
 
 from bot.core import metrics, payloads
-from bot.core.chat import Channel, IncomingMessage, Reply
+from bot.core.chat import Channel, IncomingMessage, Reply, to_send
 from bot.core.conversation import Conversation
 from bot.core.intake import Intake, NotAccepting, ProcessingFailed
 from bot.teams import activities, identity
@@ -135,8 +135,11 @@ class TeamsBot:
         with metrics.TURN_SECONDS.labels("teams").time():
             replies = await self.conversation.handle(message)
         metrics.TURNS.labels("teams", "answered" if replies else "nothing").inc()
-        if replies:
-            await context.send_activities([activities.reply_activity(reply) for reply in replies])
+        redrawn = [reply for reply in replies if reply.redraws_pressed]
+        if redrawn and activity.reply_to_id:
+            await context.update_activity(activities.reply_activity(redrawn[-1], replacing=activity.reply_to_id))
+        if sendable := to_send(replies):
+            await context.send_activities([activities.reply_activity(reply) for reply in sendable])
 
     def _message(self, activity: Activity, staff_id: int | None) -> IncomingMessage | None:
         if activity.type == ActivityTypes.message:
@@ -167,7 +170,7 @@ class TeamsBot:
         claims = ClaimsIdentity({"aud": self.app_id, "appid": self.app_id}) if self.app_id else ClaimsIdentity()
 
         async def send(context: TurnContext) -> None:
-            await context.send_activities([activities.reply_activity(reply) for reply in replies])
+            await context.send_activities([activities.reply_activity(reply) for reply in to_send(replies)])
 
         await self.adapter.continue_conversation_with_claims(claims, continuation, send)
 

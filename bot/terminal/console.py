@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import TextIO
 
 from bot.core import wording
-from bot.core.chat import Channel, Choice, IncomingMessage, Reply
+from bot.core.chat import Channel, Choice, IncomingMessage, Reply, to_send
 from bot.core.conversation import Conversation
 from bot.core.neutralise import for_terminal
 
@@ -33,7 +33,7 @@ class ConsoleChat:
 
     def show(self, replies: Iterable[Reply]) -> None:
         choices: tuple[Choice, ...] = ()
-        for reply in replies:
+        for reply in to_send(replies):
             self.output.write(render(reply, styled=self.styled, first_number=len(choices) + 1) + "\n\n")
             choices = () if reply.expects_text else choices + reply.choices
         self._choices = choices

@@ -42,6 +42,7 @@ class Sent:
     reply_to: str | None
     activity: dict[str, Any]
     authorization: str | None
+    id: str = ""  # the id the connector gave it (or, for an update, the id of the activity it replaced)
 
     @property
     def card(self) -> dict[str, Any]:
@@ -86,6 +87,7 @@ class FakeConnector:
 
     roster: dict[str, dict[str, str]] = field(default_factory=dict)
     sent: list[Sent] = field(default_factory=list)
+    updated: list[Sent] = field(default_factory=list)  # activities igbot put in the place of ones it sent earlier
     token_requests: list[dict[str, str]] = field(default_factory=list)
     roster_requests: list[str] = field(default_factory=list)
     refuse_conversations: dict[str, int] = field(default_factory=dict)
@@ -104,6 +106,7 @@ class FakeConnector:
         app = web.Application()
         app.router.add_post("/v3/conversations/{conversation}/activities", self._receive)
         app.router.add_post("/v3/conversations/{conversation}/activities/{reply_to}", self._receive)
+        app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", self._update)
         app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._member)
         app.router.add_post("/token", self._token)
         app.router.add_get("/openid", self._openid)
@@ -133,11 +136,18 @@ class FakeConnector:
             return web.json_response({"error": {"code": "TooManyRequests"}}, status=429,
                                      headers={"Retry-After": str(self.rate_limited.pop(0))})
         body = await request.json()
+        sent_id = f"sent-{next(self._ids)}"
         async with self._changed:
             self.sent.append(Sent(conversation, request.match_info.get("reply_to"), body,
-                                  request.headers.get("Authorization")))
+                                  request.headers.get("Authorization"), sent_id))
             self._changed.notify_all()
-        return web.json_response({"id": f"sent-{next(self._ids)}"})
+        return web.json_response({"id": sent_id})
+
+    async def _update(self, request: web.Request) -> web.Response:
+        activity = request.match_info["activity"]
+        self.updated.append(Sent(request.match_info["conversation"], None, await request.json(),
+                                 request.headers.get("Authorization"), activity))
+        return web.json_response({"id": activity})
 
     async def _member(self, request: web.Request) -> web.Response:
         member = request.match_info["member"]

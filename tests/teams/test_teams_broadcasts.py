@@ -44,9 +44,12 @@ async def test_a_broadcast_written_on_a_card_is_acknowledged_once_in_teams_and_e
                 and "Lock your screen" in sent.text]
     assert list(lesson.buttons) == ["I've read this"]
     before = len(connector.sent)
-    await igbot.post(sam.presses(connector.url, lesson.buttons["I've read this"]))
+    await igbot.post(sam.presses(connector.url, lesson.buttons["I've read this"], replyToId=lesson.id))
     *_, thanks = await connector.wait_for(before + 1)
     assert "I've recorded that you've read \u201cLock your screen\u201d" in thanks.text
+    [read] = connector.updated
+    assert read.id == lesson.id and read.conversation_id == sam.conversation_id, "the lesson's own card, redrawn"
+    assert read.buttons == {} and "You told me you've read this" in read.text and "Windows" in read.text
     await igbot.post(sam.presses(connector.url, lesson.buttons["I've read this"]))
     *_, again = await connector.wait_for(before + 2)
     assert "you had already told me" in again.text

@@ -254,10 +254,13 @@ class BroadcastButtons:
             return [render.of(broadcast, turn.profile)]
         if send.acknowledge(session=turn.session, broadcast_id=broadcast_id, staff_id=person.id,
                             on=acknowledged_on(turn.message.channel), now=turn.now):
-            return [Reply(text=wording.THANKS.format(title=broadcast.title))]
-        when = recipient.acknowledged_at or turn.now
-        return [Reply(text=wording.ALREADY.format(title=broadcast.title, day=render.day(
-            when.astimezone(turn.profile.working_hours.zone).date())))]
+            when, said = turn.now, wording.THANKS.format(title=broadcast.title)
+        else:
+            when = recipient.acknowledged_at or turn.now
+            said = wording.ALREADY.format(title=broadcast.title, day=render.day(
+                when.astimezone(turn.profile.working_hours.zone).date()))
+        return [render.read(broadcast, turn.profile, on=when.astimezone(turn.profile.working_hours.zone).date()),
+                Reply(text=said)]
 
 
 def waiting_broadcasts(turn: Turn) -> list[WaitingItem]:

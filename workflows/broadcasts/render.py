@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 from bot.core.chat import Choice, ChoiceStyle, Reply
 from bot.core.profile import Profile
@@ -67,6 +68,13 @@ def of(broadcast: Broadcast, profile: Profile) -> Reply:
     return message(broadcast_id=broadcast.id, title=broadcast.title, body=broadcast.body,
                    ack_required=broadcast.ack_required, ack_by=broadcast.ack_by,
                    incident_reference=broadcast.incident_reference, profile=profile)
+
+
+def read(broadcast: Broadcast, profile: Profile, *, on: dt.date) -> Reply:
+    """The message as it looks once the person has said they read it: the button gone, and when they said so."""
+    original = of(broadcast, profile)
+    return replace(original, choices=(), notes=(wording.READ_ON.format(day=day(on)), *original.notes),
+                   redraws_pressed=True)
 
 
 def reminder(broadcast: Broadcast, profile: Profile) -> Reply:

@@ -10,6 +10,7 @@ REMINDER_TITLE = "A reminder: {title}"
 REMINDER_INTRO = "You haven't yet told me you've read this lesson from the IG team. It only takes a minute."
 
 THANKS = "Thank you: I've recorded that you've read \u201c{title}\u201d."
+READ_ON = "\u2713 You told me you've read this, on {day}."
 ALREADY = "Thank you: you had already told me you'd read \u201c{title}\u201d, on {day}."
 NOT_SENT_TO_YOU = "That broadcast wasn't sent to you, so there's nothing to acknowledge."
 PREVIEW_BUTTON = "That was the preview: the real message's button records that the person has read it."

@@ -24,7 +24,6 @@ import datetime as dt
 import io
 import json
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,7 +35,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "slack"), s
 
 from sqlalchemy import insert, text  # noqa: E402
 
-from scratch import drop, fresh_database, peak_mb  # noqa: E402
+from scratch import drop, fresh_database, in_child, peak_mb  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)  # a Monday, in working hours
 SERVICE_URL = "http://127.0.0.1:9/"  # replaced by the fake connector's address when delivering
@@ -227,14 +226,6 @@ async def measure_delivery(url: str, people: int) -> dict[str, float]:
             "messages_per_second": round(total.sent / seconds, 1), "peak_mb": round(peak_mb())}
 
 
-def child(*arguments: str) -> dict[str, float]:
-    """Run one measurement in a fresh Python process, so its peak memory is its own."""
-    finished = subprocess.run([sys.executable, __file__, "_child", *arguments], capture_output=True, text=True,
-                              cwd=ROOT, check=True)
-    result: dict[str, float] = json.loads(finished.stdout.strip().splitlines()[-1])
-    return result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("what", choices=["fanout", "deliver", "report", "_child"])
@@ -254,11 +245,11 @@ def main() -> None:
                 fill(url, arguments.people)
                 create_broadcast(url)
                 print(f"filled {arguments.people:,} staff in {time.perf_counter() - started:.0f} s")
-                print(json.dumps(child("fanout", url)))
+                print(json.dumps(in_child(__file__, "fanout", url)))
             elif arguments.what == "report":
                 fill_report(url, arguments.people)
                 print(f"filled {arguments.people:,} recipients in {time.perf_counter() - started:.0f} s")
-                print(json.dumps(child("report", url)))
+                print(json.dumps(in_child(__file__, "report", url)))
             else:
                 print(json.dumps(asyncio.run(measure_delivery(url, arguments.people))))
         finally:

@@ -17,7 +17,6 @@ import argparse
 import datetime as dt
 import json
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,7 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, text
 
-from scratch import drop, fresh_database, peak_mb
+from scratch import drop, fresh_database, in_child, peak_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
@@ -137,14 +136,6 @@ def measure_import(url: str, kind: str, path: Path) -> dict[str, float]:
             "summary": output.getvalue().strip().splitlines()[-1]}  # type: ignore[dict-item]  # a report
 
 
-def child(*arguments: str) -> dict[str, float]:
-    """Run one measurement in a fresh Python process, so its peak memory is its own."""
-    finished = subprocess.run([sys.executable, __file__, "_child", *arguments], capture_output=True, text=True,
-                              cwd=ROOT, check=True)
-    result: dict[str, float] = json.loads(finished.stdout.strip().splitlines()[-1])
-    return result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("what", choices=["plan", "import", "_child"])
@@ -164,7 +155,7 @@ def main() -> None:
             if arguments.what == "plan":
                 fill(url, arguments.staff)
                 print(f"filled {arguments.staff:,} staff in {time.perf_counter() - started:.0f} s")
-                print(json.dumps(child("plan", url)))
+                print(json.dumps(in_child(__file__, "plan", url)))
             else:
                 from storage import migrate
                 from storage.engine import create_database_engine
@@ -172,8 +163,8 @@ def main() -> None:
                 migrate.upgrade(create_database_engine(url))
                 people, courses = write_import_files(Path(folder), arguments.staff, arguments.training_per_person)
                 print(f"wrote the files in {time.perf_counter() - started:.0f} s")
-                print("staff", json.dumps(child("staff", url, str(people))))
-                print("training", json.dumps(child("training", url, str(courses))))
+                print("staff", json.dumps(in_child(__file__, "staff", url, str(people))))
+                print("training", json.dumps(in_child(__file__, "training", url, str(courses))))
         finally:
             drop(arguments.database, schema)
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import resource
 import secrets
+import subprocess
+import sys
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -27,3 +30,11 @@ def drop(url: str | None, schema: str | None) -> None:
     if url is not None and schema is not None:
         with create_engine(url).begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+def in_child(script: str, *arguments: str) -> dict[str, float]:
+    """Run one measurement of `script` (its `_child` command) in a fresh Python process, so its peak memory is its own."""
+    finished = subprocess.run([sys.executable, script, "_child", *arguments], capture_output=True, text=True,
+                              cwd=Path(script).resolve().parents[1], check=True)
+    result: dict[str, float] = json.loads(finished.stdout.strip().splitlines()[-1])
+    return result

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.exc import OperationalError
 
 from bot.core.chat import Channel, IncomingMessage, Reply
 from bot.core.clock import SettableClock
@@ -18,23 +16,10 @@ from bot.core.database import DEMO_DIRECTORY
 from bot.core.conversation import Conversation
 from bot.core.profile import Profile, load_profile
 from bot.core.settings import EXAMPLE_PROFILE
+from postgres import POSTGRES_URL, postgres_or_fail
 from storage import directory, migrate
 from storage.engine import create_database_engine, session_scope
 from storage.seed import import_directory
-
-POSTGRES_URL = os.environ.get("IGBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-def _postgres_or_fail() -> None:
-    """In CI a missing PostgreSQL is a failure; on a laptop without one, those tests are skipped with the reason."""
-    try:
-        with create_engine(POSTGRES_URL).connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except OperationalError as error:
-        reason = f"PostgreSQL is not reachable at {POSTGRES_URL}: {str(error.orig).strip().splitlines()[0]}"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -43,7 +28,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'igbot.db'}"
         return
-    _postgres_or_fail()
+    postgres_or_fail()
     schema = f"igbot_test_{secrets.token_hex(4)}"
     admin = create_engine(POSTGRES_URL)
     with admin.begin() as connection:

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from serve_process import POSTGRES_URL, dedicated_postgres_database
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
+from postgres import POSTGRES_URL, postgres_or_fail
+from serve_process import dedicated_postgres_database
 
 from bot.core.clock import SettableClock
 from moments import MONDAY_MORNING
-
-
-def postgres_or_fail() -> None:
-    """As tests/conftest.py: in CI a missing PostgreSQL is a failure; elsewhere, a skip with the reason."""
-    try:
-        with create_engine(POSTGRES_URL).connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except OperationalError as error:
-        reason = f"PostgreSQL is not reachable at {POSTGRES_URL}: {str(error.orig).strip().splitlines()[0]}"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -27,7 +27,6 @@ from storage import migrate
 from storage.engine import create_database_engine
 
 REPO = Path(__file__).parents[2]
-POSTGRES_URL = os.environ.get("IGBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 START_TIMEOUT = 60.0
 EXIT_TIMEOUT = 60.0
 

@@ -14,7 +14,8 @@ from collections import Counter
 from pathlib import Path
 
 from aiohttp import ClientSession
-from serve_process import POSTGRES_URL, ServeProcess, clean_environment, terminate_connections, unprocessed_events
+from postgres import POSTGRES_URL
+from serve_process import ServeProcess, clean_environment, terminate_connections, unprocessed_events
 from slack_harness import EMAILS, HARRIET, NED, SAM, FakeSlackApi, SlackWorkspace, running, slack_environment
 from sqlalchemy import text
 

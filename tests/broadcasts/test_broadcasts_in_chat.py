@@ -76,10 +76,15 @@ def test_a_person_acknowledges_from_the_terminal_and_twice_counts_once(chat_as, 
     sam = chat_as("sam.okafor@example.org")
     home = sam.say("home")[0]
     assert "Check the recipient before you press send" in home.text
-    assert any(choice.action == f"broadcast:ack:{broadcast_id}" for choice in home.choices)
-    assert "I've recorded that you've read" in sam.text(action=f"broadcast:ack:{broadcast_id}")
+    assert any(choice.action == f"broadcast:read:{broadcast_id}" for choice in home.choices)
+    thanks = sam.say(action=f"broadcast:read:{broadcast_id}")
+    assert [reply.redraws_pressed for reply in thanks] == [False], "what's waiting is not redrawn as the lesson"
+    assert "I've recorded that you've read" in thanks[0].text
     clock.advance(dt.timedelta(hours=1))
-    assert "you had already told me" in sam.text(action=f"broadcast:ack:{broadcast_id}")
+    redrawn, again = sam.say(action=f"broadcast:ack:{broadcast_id}")
+    assert "you had already told me" in again.text
+    assert redrawn.redraws_pressed and not redrawn.choices, "the lesson itself is redrawn without its button"
+    assert "You told me you've read this" in " ".join(redrawn.notes)
     assert "Check the recipient" not in sam.text("home")
     with session_scope(engine) as session:
         recipient = broadcasts.get_recipient(session=session, broadcast_id=broadcast_id,

@@ -50,7 +50,7 @@ GATED_FOR_MANAGERS = {"broadcast-status": ["broadcast status 1", "broadcast repo
 OPEN_TO_EVERYONE = {"my-training", "incident-follow-up"}
 # Buttons, by prefix: those that carry an IG task, and those that act only on the presser's own items.
 IG_BUTTONS = {"incident": sorted(IG_TASKS - {"list"}), "broadcast": ["remind"]}
-OWN_ITEMS_BUTTONS = {"kb", "decision", "incident-report", "nudge"}  # and broadcast:ack and :show
+OWN_ITEMS_BUTTONS = {"kb", "decision", "incident-report", "nudge"}  # and broadcast:ack, :read and :show
 WRONG_ROLES = ["sam.okafor@example.org", "rachel.dunmore@example.org", "lucia.ferreira@example.org", None]
 
 

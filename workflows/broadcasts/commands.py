@@ -229,7 +229,8 @@ class Status:
 
 
 class BroadcastButtons:
-    """`broadcast:ack:ID` (I've read this), `broadcast:show:ID`, `broadcast:remind:ID` (IG), and the preview's."""
+    """`broadcast:ack:ID` (I've read this, on the lesson), `broadcast:read:ID` (the same, from "what's waiting"),
+    `broadcast:show:ID`, `broadcast:remind:ID` (IG), and the preview's."""
 
     def __call__(self, turn: Turn, value: str) -> list[Reply]:
         person = turn.require_person()
@@ -259,6 +260,8 @@ class BroadcastButtons:
             when = recipient.acknowledged_at or turn.now
             said = wording.ALREADY.format(title=broadcast.title, day=render.day(
                 when.astimezone(turn.profile.working_hours.zone).date()))
+        if verb == "read":  # pressed in "what's waiting", which stays as it is: only the lesson's own message is redrawn
+            return [Reply(text=said)]
         return [render.read(broadcast, turn.profile, on=when.astimezone(turn.profile.working_hours.zone).date()),
                 Reply(text=said)]
 
@@ -273,6 +276,6 @@ def waiting_broadcasts(turn: Turn) -> list[WaitingItem]:
         short = broadcast.title if len(broadcast.title) <= 40 else broadcast.title[:39] + "…"
         by = wording.WAITING_BY.format(day=render.day(broadcast.ack_by)) if broadcast.ack_by else ""
         items.append(WaitingItem(wording.WAITING_LINE.format(title=broadcast.title, by=by), choices=(
-            Choice(wording.WAITING_READ.format(title=short), f"broadcast:ack:{broadcast.id}", ChoiceStyle.PRIMARY),
+            Choice(wording.WAITING_READ.format(title=short), f"broadcast:read:{broadcast.id}", ChoiceStyle.PRIMARY),
             Choice(wording.WAITING_SHOW.format(title=short), f"broadcast:show:{broadcast.id}"))))
     return items

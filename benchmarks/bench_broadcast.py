@@ -180,7 +180,7 @@ async def measure_delivery(url: str, people: int) -> dict[str, float]:
     from aiohttp.test_utils import TestServer
     from slack_harness import FakeSlackApi, running
     from slack_sdk.web.async_client import AsyncWebClient
-    from teams_fakes import APP_ID, TENANT_ID, FakeConnector
+    from teams_fakes import FakeConnector, teams_environment
 
     from bot.app.assembly import build_conversation
     from bot.app.server import build_web_app
@@ -202,9 +202,7 @@ async def measure_delivery(url: str, people: int) -> dict[str, float]:
         fanned = measure_fanout(url)
         engine = create_database_engine(url)
         settings = load_settings({"IGBOT_HOME": str(Path(tempfile.gettempdir()) / "bench-broadcast"),
-                                  "DATABASE_URL": url, "TEAMS_APP_ID": APP_ID, "TEAMS_APP_PASSWORD": "secret",
-                                  "TEAMS_TENANT_ID": TENANT_ID, "TEAMS_OPENID_METADATA_URL": connector.url + "openid",
-                                  "TEAMS_TOKEN_URL": connector.url + "token"})
+                                  "DATABASE_URL": url, **teams_environment(connector)})
         profile = load_profile(EXAMPLE_PROFILE)
         assistant = Assistant(settings=settings, profile=profile, engine=engine,
                               conversation=build_conversation(profile, engine))

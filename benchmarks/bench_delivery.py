@@ -34,7 +34,7 @@ from aiohttp import web  # noqa: E402
 from aiohttp.test_utils import TestServer  # noqa: E402
 from slack_harness import FakeSlackApi, running, slack_environment  # noqa: E402
 from sqlalchemy import Engine, insert  # noqa: E402
-from teams_fakes import TENANT_ID, FakeConnector, TeamsUser, bot_framework_token  # noqa: E402
+from teams_fakes import FakeConnector, TeamsUser, bot_framework_token, teams_environment  # noqa: E402
 
 from bot.app.assembly import build_conversation  # noqa: E402
 from bot.app.server import build_web_app  # noqa: E402
@@ -51,9 +51,6 @@ from storage.engine import create_database_engine, session_scope  # noqa: E402
 from storage.models import StaffMember  # noqa: E402
 from workflows.delivery import deliver_all_due  # noqa: E402
 from workflows.throttle import LIMITS, Throttle  # noqa: E402
-
-APP_ID = "0f5b8c1e-6a7d-4c2b-9e3f-1a2b3c4d5e6f"
-
 
 @dataclass
 class Delivered:
@@ -153,9 +150,7 @@ async def _through_slack(engine: Engine, folder: Path, people: int, each: int, s
 async def _through_teams(engine: Engine, folder: Path, people: int, each: int, share: float) -> Delivered:
     connector = BusyConnector()
     await connector.start()
-    settings = load_settings({"IGBOT_HOME": str(folder), "TEAMS_APP_ID": APP_ID, "TEAMS_APP_PASSWORD": "a-secret",
-                              "TEAMS_TENANT_ID": TENANT_ID, "TEAMS_OPENID_METADATA_URL": connector.url + "openid",
-                              "TEAMS_TOKEN_URL": connector.url + "token"})
+    settings = load_settings({"IGBOT_HOME": str(folder), **teams_environment(connector)})
     profile = load_profile(settings.profile_path)
     assistant = Assistant(settings=settings, profile=profile, engine=engine,
                           conversation=build_conversation(profile, engine))

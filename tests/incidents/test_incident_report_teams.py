@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 from sqlalchemy import Engine
-from teams_fakes import APP_ID, TENANT_ID, FakeConnector, Igbot, TeamsUser
+from teams_fakes import FakeConnector, Igbot, TeamsUser, teams_environment
 
 from bot.core.assistant import Assistant
 from bot.core.clock import SettableClock
@@ -36,11 +36,7 @@ async def connector() -> AsyncIterator[FakeConnector]:
 @pytest.fixture
 async def igbot(engine: Engine, profile: Profile, conversation: Conversation, connector: FakeConnector,
                 tmp_path: Path) -> AsyncIterator[Igbot]:
-    settings = load_settings({
-        "IGBOT_HOME": str(tmp_path / "home"), "TEAMS_APP_ID": APP_ID, "TEAMS_APP_PASSWORD": "a-client-secret",
-        "TEAMS_TENANT_ID": TENANT_ID, "TEAMS_OPENID_METADATA_URL": connector.url + "openid",
-        "TEAMS_TOKEN_URL": connector.url + "token",
-    })
+    settings = load_settings({"IGBOT_HOME": str(tmp_path / "home"), **teams_environment(connector)})
     assistant = Assistant(settings=settings, profile=profile, engine=engine, conversation=conversation)
     server = TestServer(build_web_app(assistant))
     await server.start_server()

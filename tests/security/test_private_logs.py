@@ -18,7 +18,7 @@ import pytest
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 from slack_harness import SAM, FakeSlackApi, SlackWorkspace, igbot_server, make_assistant, running, slack_environment
-from teams_fakes import APP_ID, OUTBOUND_TOKEN, TENANT_ID, FakeConnector, Igbot, TeamsUser
+from teams_fakes import OUTBOUND_TOKEN, FakeConnector, Igbot, sam_in, teams_environment
 
 from bot.app.server import build_web_app
 from bot.core.logs import PrivateJsonFormatter, safe_value
@@ -89,12 +89,8 @@ async def test_teams_messages_leave_no_trace_in_the_logs(level: str, igbot_logs:
     log_file = igbot_logs(level)
     connector = FakeConnector()
     await connector.start()
-    sam = TeamsUser(name="Sam Okafor", email="sam.okafor@example.org", aad_object_id="5a1e0c9d-3b7f-4e2a-8c6d-1f0e9b8a7c01")
-    connector.roster[sam.user_id] = sam.roster_entry
-    settings = load_settings({"IGBOT_HOME": str(tmp_path / "home"), "TEAMS_APP_ID": APP_ID,
-                              "TEAMS_APP_PASSWORD": "a-client-secret", "TEAMS_TENANT_ID": TENANT_ID,
-                              "TEAMS_OPENID_METADATA_URL": connector.url + "openid",
-                              "TEAMS_TOKEN_URL": connector.url + "token"})
+    sam = sam_in(connector)
+    settings = load_settings({"IGBOT_HOME": str(tmp_path / "home"), **teams_environment(connector)})
     assistant = Assistant(settings=settings, profile=profile, engine=engine, conversation=conversation)  # type: ignore[arg-type]
     server = TestServer(build_web_app(assistant))
     await server.start_server()

@@ -27,8 +27,8 @@ from aiohttp.test_utils import TestServer
 from slack_harness import SAM, FakeSlackApi, igbot_server, make_assistant, running, signature, slack_environment
 from sqlalchemy import Engine, func, select
 from sqlmodel import col
-from teams_fakes import (APP_ID, BOT_FRAMEWORK_ISSUER, KEY_ID, TENANT_ID, FakeConnector, Igbot, TeamsUser,
-                         bot_framework_token, signing_key)
+from teams_fakes import (APP_ID, BOT_FRAMEWORK_ISSUER, KEY_ID, FakeConnector, Igbot, TeamsUser, bot_framework_token,
+                         sam_in, signing_key, teams_environment)
 
 from bot.app.server import build_web_app
 from bot.core.assistant import Assistant
@@ -156,12 +156,8 @@ async def teams_igbot(engine: Engine, profile: Profile, conversation: Conversati
                       tmp_path: Path) -> AsyncIterator[tuple[Igbot, FakeConnector, TeamsUser]]:
     connector = FakeConnector()
     await connector.start()
-    sam = TeamsUser(name="Sam Okafor", email="sam.okafor@example.org", aad_object_id="5a1e0c9d-3b7f-4e2a-8c6d-1f0e9b8a7c01")
-    connector.roster[sam.user_id] = sam.roster_entry
-    settings = load_settings({"IGBOT_HOME": str(tmp_path / "home"), "TEAMS_APP_ID": APP_ID,
-                              "TEAMS_APP_PASSWORD": "a-client-secret", "TEAMS_TENANT_ID": TENANT_ID,
-                              "TEAMS_OPENID_METADATA_URL": connector.url + "openid",
-                              "TEAMS_TOKEN_URL": connector.url + "token"})
+    sam = sam_in(connector)
+    settings = load_settings({"IGBOT_HOME": str(tmp_path / "home"), **teams_environment(connector)})
     server = TestServer(build_web_app(Assistant(settings=settings, profile=profile, engine=engine,
                                                 conversation=conversation)))
     await server.start_server()

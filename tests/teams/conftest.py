@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 from sqlalchemy import Engine
-from teams_fakes import APP_ID, TENANT_ID, FakeConnector, Igbot, StartIgbot, TeamsUser
+from teams_fakes import FakeConnector, Igbot, StartIgbot, TeamsUser, sam_in, teams_environment
 
 from bot.core.assistant import Assistant
 from bot.core.conversation import Conversation
@@ -29,13 +29,7 @@ async def connector() -> AsyncIterator[FakeConnector]:
 @pytest.fixture
 def signed_in_env(connector: FakeConnector) -> dict[str, str]:
     """A production-like configuration whose Microsoft endpoints are the local fake."""
-    return {
-        "TEAMS_APP_ID": APP_ID,
-        "TEAMS_APP_PASSWORD": "a-client-secret",
-        "TEAMS_TENANT_ID": TENANT_ID,
-        "TEAMS_OPENID_METADATA_URL": connector.url + "openid",
-        "TEAMS_TOKEN_URL": connector.url + "token",
-    }
+    return teams_environment(connector)
 
 
 @pytest.fixture
@@ -67,7 +61,4 @@ async def igbot(start_igbot: StartIgbot, signed_in_env: dict[str, str]) -> Igbot
 @pytest.fixture
 def sam(connector: FakeConnector) -> TeamsUser:
     """Sam Okafor, in the demo directory, and in the Teams roster with his work email."""
-    person = TeamsUser(name="Sam Okafor", email="sam.okafor@example.org",
-                       aad_object_id="5a1e0c9d-3b7f-4e2a-8c6d-1f0e9b8a7c01")
-    connector.roster[person.user_id] = person.roster_entry
-    return person
+    return sam_in(connector)

@@ -172,6 +172,20 @@ class FakeConnector:
         return web.json_response({"keys": [public]})
 
 
+def teams_environment(connector: FakeConnector) -> dict[str, str]:
+    """A production-like Teams configuration whose Microsoft endpoints are the local fake."""
+    return {"TEAMS_APP_ID": APP_ID, "TEAMS_APP_PASSWORD": "a-client-secret", "TEAMS_TENANT_ID": TENANT_ID,
+            "TEAMS_OPENID_METADATA_URL": connector.url + "openid", "TEAMS_TOKEN_URL": connector.url + "token"}
+
+
+def sam_in(connector: FakeConnector) -> TeamsUser:
+    """Sam Okafor, in the demo directory, and in the connector's roster with his work email."""
+    person = TeamsUser(name="Sam Okafor", email="sam.okafor@example.org",
+                       aad_object_id="5a1e0c9d-3b7f-4e2a-8c6d-1f0e9b8a7c01")
+    connector.roster[person.user_id] = person.roster_entry
+    return person
+
+
 def bot_framework_token(service_url: str, *, audience: str = APP_ID, issuer: str = BOT_FRAMEWORK_ISSUER,
                         expires_in: int = 3600, key: str = "trusted", kid: str = KEY_ID) -> str:
     """A token as the Bot Connector signs it: the trusted key, or another one to show a forgery."""

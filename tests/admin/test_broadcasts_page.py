@@ -43,6 +43,7 @@ async def test_the_ig_officer_sees_acknowledgement_by_team_and_reminds_those_out
     harriet = await dashboard.signed_in(HARRIET)
     status, page = await harriet.get("/admin/")
     assert "Check the recipient before you press send" in page and "2 of 30" in page
+    assert "The last broadcast" in page and "1 broadcasts" not in page
     status, page = await harriet.get(f"/admin/broadcasts/{broadcast_id}")
     assert status == 200 and "2 of 30 people" in page
     harbour = page[page.index(">Harbour Recovery</a></th>"):].split("</tr>")[0]

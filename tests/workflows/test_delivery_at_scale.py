@@ -13,7 +13,7 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from bot.core import outbox as replies_outbox
 from bot.core.chat import Reply
@@ -182,6 +182,7 @@ async def test_a_worker_killed_mid_delivery_loses_nothing_and_repeats_only_what_
     before_kill = [worker.stdout.readline().strip() for _ in range(20)]
     worker.send_signal(signal.SIGKILL)
     worker.wait()
+    _until_its_transactions_have_ended(engine)
     time = FakeTime()
     platform = CountingPlatform(time)
     await delivery.deliver_all_due(engine=engine, messengers=[platform], now=lambda: NOW + delivery.LEASE,
@@ -193,6 +194,14 @@ async def test_a_worker_killed_mid_delivery_loses_nothing_and_repeats_only_what_
     assert len(repeated) <= delivery.CONCURRENCY, "only messages in flight at the kill are sent again"
     with session_scope(engine) as session:
         assert {message.status for message in outbox.get_all(session=session)} == {"sent"}
+
+
+def _until_its_transactions_have_ended(engine: Engine) -> None:
+    """PostgreSQL rolls back a killed client's transaction only when it notices the closed connection; until then
+    the rows it was writing stay locked and are rightly skipped. An exclusive lock on the table waits for exactly that."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("LOCK TABLE outbox_message IN ACCESS EXCLUSIVE MODE"))
 
 
 def _keys(engine: Engine) -> list[tuple[str, str]]:

@@ -1,6 +1,6 @@
 """How well igbot finds the right entry, beside two baselines over the seed policy's paragraphs.
 
-    uv run python benchmarks/eval_retrieval.py [--failures] [--semantic-weight 0.5]
+    uv run python benchmarks/eval_retrieval.py [--failures] [--tune-only] [--semantic-weight 0.5]
 
 For each split (tune and held-out from benchmarks/eval/questions.yaml, "fresh held-out"
 from benchmarks/eval/fresh-heldout.yaml, and "staff tune" and "staff fresh" from
@@ -23,7 +23,9 @@ hits plus declined out-of-scope questions there) and applied unchanged to the he
 (knowledge/semantic.py; off in the shipped settings), beside the shipped igbot.
 Expected entries are carried through merges of entries (eval/merged.yaml). --failures
 lists the tune splits' misses (tune and staff tune), never the held-out or fresh ones: the
-engine is not tuned to them, and for those splits only aggregates are printed.
+engine is not tuned to them, and for those splits only aggregates are printed. --tune-only
+prints the tune splits alone: what to watch while changing the content, so that the held-out
+and fresh aggregates are printed only for a configuration worth reporting.
 """
 
 from __future__ import annotations
@@ -206,11 +208,15 @@ def failures(outcomes: Sequence[Outcome]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--failures", action="store_true", help="list the tune split's misses")
+    parser.add_argument("--tune-only", action="store_true",
+                        help="only the tune splits, while changing the content or the engine")
     parser.add_argument("--semantic-weight", type=float, default=None,
                         help="also igbot with the semantic re-ordering at this weight")
     arguments = parser.parse_args(argv)
     entries = {entry.id: entry for entry in load_entries()}
-    questions = load_questions(entry_ids=set(entries))
+    questions = load_questions(entry_ids=set(entries), with_fresh=not arguments.tune_only)
+    if arguments.tune_only:
+        questions = [question for question in questions if question.split in TUNE_SPLITS]
     try:
         paragraphs = load_paragraphs()
     except PolicyMissing as missing:

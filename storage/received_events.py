@@ -105,6 +105,17 @@ def release(*, connection: Connection, event_ids: Sequence[int], owner: str) -> 
                            .values(claimed_by=null(), claimed_until=null()))
 
 
+def renew(*, connection: Connection, event_ids: Sequence[int], owner: str, until: dt.datetime) -> int:
+    """Extend this replica's lease on rows it is still processing, so a long turn is not taken up by another
+    replica; how many it still held."""
+    if not event_ids:
+        return 0
+    renewed = connection.execute(update(_TABLE).where(_TABLE.c.id.in_(event_ids), _TABLE.c.claimed_by == owner,
+                                                      _TABLE.c.processed_at.is_(None))
+                                 .values(claimed_until=until))
+    return renewed.rowcount
+
+
 def claim_due(*, connection: Connection, owner: str, now: dt.datetime, lease: dt.timedelta, limit: int,
               channels: Sequence[str], abandoned_by: Sequence[str] = ()) -> list[Claimed]:
     """Take up to `limit` unprocessed rows of `channels` nobody holds: never claimed, released, or with a lease

@@ -3,9 +3,10 @@
 A channel calls `receive` before it answers the platform's request: the event is committed to
 the `received_event` table (storage.received_events), held by this replica, and processed in
 the background. Processed means the channel's processor ran to the end; the row is then
-marked and its payload cleared. If the process dies first, the row is still there: this
-replica takes up its own abandoned rows when it starts again, and any replica takes up a
-row whose lease ran out. `run` does both, at start-up and then periodically.
+marked and its payload cleared. While a turn runs, its replica renews the lease, however long
+the turn takes. If the process dies first, the row is still there: this replica takes up its
+own abandoned rows when it starts again, and any replica takes up a row whose lease ran out.
+`run` does both, at start-up and then periodically.
 
 On shutdown (`drain`) nothing new is accepted (the channels answer 503, and the platforms
 send again later), work in flight is given a grace period, and what did not finish is handed
@@ -188,6 +189,8 @@ class Intake:
                                              abandoned_by=abandoned_by)
 
     def _take_up(self, event: Claimed) -> None:
+        if event.id in self.in_flight:  # still running here, its lease lapsed while the database was out of reach
+            return
         processor = self.processors[event.channel]  # only the channels this replica processes are claimed
         if event.attempts > MAX_ATTEMPTS:
             log.error("giving up on a received event event=%s channel=%s attempts=%d", event.id, event.channel,
@@ -210,11 +213,14 @@ class Intake:
             try:
                 await asyncio.wait_for(stop.wait(), RECOVERY_INTERVAL)
             except TimeoutError:
-                await self._recover_quietly()
+                await self.tend()
 
-    async def _recover_quietly(self) -> None:
-        """A look for events nobody holds, which a database briefly out of reach must not stop for good."""
+    async def tend(self) -> None:
+        """What `run` does every `RECOVERY_INTERVAL`: renew the leases of the events in flight here, take up events
+        nobody holds, and now and then forget old processed ones. A database briefly out of reach must not stop
+        it for good."""
         try:
+            await asyncio.to_thread(self._renew_leases, list(self.in_flight))
             await self.recover()
             now = self.conversation.clock.now()
             if self._forgotten_at is None or now - self._forgotten_at >= FORGET_INTERVAL:
@@ -222,6 +228,11 @@ class Intake:
                 self._forgotten_at = now
         except OperationalError as error:
             log.warning("could not look for received events reason=%s", type(error.orig).__name__)
+
+    def _renew_leases(self, event_ids: list[int]) -> None:
+        with unit_of_work(self.conversation.engine) as unit:
+            received_events.renew(connection=unit.connection, event_ids=event_ids, owner=self.owner,
+                                  until=self.conversation.clock.now() + LEASE)
 
     def _forget_processed(self) -> None:
         with unit_of_work(self.conversation.engine) as unit:

@@ -51,6 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigurationError as error:
         print(f"igbot: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # whoever read the output stopped early (`| head`): nothing went wrong to tell of
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the flush at exit fails quietly too
+        return 141  # what a shell reports for a command ended by SIGPIPE
     except OSError as error:  # a path that is missing, not writable, or a folder where a file should be
         where = f"{error.filename}: " if error.filename else ""
         print(f"igbot: {where}{error.strerror or error}.", file=sys.stderr)

@@ -3,12 +3,13 @@ one sentence naming what is wrong, and exits non-zero: never a traceback."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from bot.core.settings import EXAMPLE_PROFILE
-from test_chat_cli import igbot
+from test_chat_cli import IGBOT, REPO, _env, igbot
 
 
 @pytest.fixture
@@ -66,3 +67,18 @@ def test_a_bad_input_is_refused_in_one_sentence(tmp_path: Path, files: dict[str,
     assert "Traceback" not in result.stderr + result.stdout
     assert sentence in result.stderr
     assert result.stderr.startswith(("igbot: ", "usage: ")), result.stderr
+
+
+def test_output_cut_short_by_its_reader_ends_quietly(tmp_path: Path) -> None:
+    questions = tmp_path / "questions.txt"
+    questions.write_text("how long do we keep adult records?\n" * 400, encoding="utf-8")
+    reader = subprocess.Popen(["head", "-n", "1"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    writer = subprocess.run([*IGBOT, "ask", "--file", str(questions)], stdout=reader.stdin, stderr=subprocess.PIPE,
+                            text=True, cwd=REPO, env=_env(tmp_path), timeout=120)
+    assert reader.stdin is not None and reader.stdout is not None
+    reader.stdin.close()
+    first_line = reader.stdout.read()
+    reader.wait(timeout=60)
+    assert first_line.startswith("adult-records-retention")
+    assert writer.stderr == "", "no 'Broken pipe' and no traceback"
+    assert writer.returncode == 141

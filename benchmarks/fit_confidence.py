@@ -38,8 +38,8 @@ DECLINE_TARGET = 0.95
 def tune_examples(
     index: KnowledgeIndex,
 ) -> tuple[list[tuple[float, ...]], list[int], list[bool], int]:
-    """Features, labels and scope of the tune questions that have candidates, and how many
-    out-of-scope tune questions have none (those are always declined)."""
+    """Features, labels and scope of the tune questions the confidence decides on, and how many
+    out-of-scope tune questions are declined before it does (no candidate, or off topic)."""
     features, labels, in_scope = [], [], []
     without_candidates = 0
     entry_ids = {entry.id for entry in index.entries}
@@ -47,7 +47,7 @@ def tune_examples(
         if question.split not in TUNE_SPLITS:
             continue
         signals = index.signals(question.text)
-        if signals is None:
+        if signals is None or index.off_topic(signals):  # declined whatever the confidence says
             without_candidates += question.expected is None
             continue
         features.append(confidence_features(signals.leaders, term_count=signals.term_count))

@@ -14,6 +14,7 @@ from enum import Enum
 from pathlib import Path
 
 from knowledge.entries import Entry, KnowledgeError, load_entry_file, load_sources, placeholders_in
+from knowledge.off_topic import load_off_topic
 
 MAX_ANSWER_WORDS = 120
 MIN_QUESTIONS = 2
@@ -47,9 +48,10 @@ def check_knowledge(
     placeholder_names: Collection[str],
     today: date,
     mishaps_path: Path | str | None = None,
+    off_topic_path: Path | str | None = None,
 ) -> list[Problem]:
-    """Every problem in the entries and sources (and the mishap kinds, when given), errors first,
-    then in file order."""
+    """Every problem in the entries and sources (and the mishap kinds and off-topic examples, when
+    given), errors first, then in file order."""
     entries_dir, sources_path = Path(entries_dir), Path(sources_path)
     entries, problems = _read_entries(entries_dir)
     source_keys, source_problems = _read_source_keys(sources_path)
@@ -65,6 +67,8 @@ def check_knowledge(
         problems += _review(entry, today=today)
     if mishaps_path is not None:
         problems += _mishaps(Path(mishaps_path), entries=entries)
+    if off_topic_path is not None:
+        problems += _off_topic(Path(off_topic_path), entries=entries)
     return sorted(problems, key=lambda problem: problem.severity != Severity.ERROR)
 
 
@@ -172,6 +176,22 @@ def _mishaps(path: Path, *, entries: Sequence[Entry]) -> list[Problem]:
         return [_error(path.name, str(error).removeprefix(f"{path}: "))]
     return [_error(path.name, problem.removeprefix(f"{path.name}: "))
             for problem in mishaps.check({entry.id: entry for entry in entries})]
+
+
+def _off_topic(path: Path, *, entries: Sequence[Entry]) -> list[Problem]:
+    """The examples must read, and none may be a phrasing of an entry: a message cannot be both."""
+    try:
+        examples = load_off_topic(path)
+    except KnowledgeError as error:
+        return [_error(path.name, str(error).removeprefix(f"{path}: "))]
+    phrasings = {_plain(text): entry.id for entry in entries for text in (entry.title, *entry.questions)}
+    return [_error(path.name, f"the example {example!r} is also a phrasing of the entry; remove it from one",
+                   phrasings[_plain(example)])
+            for example in examples if _plain(example) in phrasings]
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.casefold().split()).strip(" ?.!")
 
 
 def _error(where: str, message: str, entry_id: str | None = None) -> Problem:

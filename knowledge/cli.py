@@ -17,6 +17,7 @@ from knowledge.answers import KnowledgeAnswerer
 from knowledge.check import check_knowledge, errors
 from knowledge.entries import ENTRIES_DIRECTORY, SOURCES_PATH
 from knowledge.mishaps import MISHAPS_PATH
+from knowledge.off_topic import OFF_TOPIC_PATH
 from knowledge.retrieval import Answer
 from storage import curation
 from storage.engine import session_scope
@@ -87,7 +88,7 @@ def _check(arguments: argparse.Namespace) -> int:
         policy_numbers=[policy.number for policy in profile.policies],
         placeholder_names=set(profile.placeholders()),
         today=arguments.as_of or Clock().today(profile.working_hours.zone),
-        mishaps_path=MISHAPS_PATH,
+        mishaps_path=MISHAPS_PATH, off_topic_path=OFF_TOPIC_PATH,
     )
     for problem in problems:
         print(problem)

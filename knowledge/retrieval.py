@@ -14,14 +14,15 @@ Candidates are ranked by a blend of two signals:
     are sorted once, when the index is built, and scored with fuzz.ratio: the same score
     (token_sort_ratio is ratio over the sorted tokens) without re-sorting every phrasing for
     every question.
-When the settings give it a weight (the shipped ones do not yet; benchmarks/README.md), the
-shortlist is then re-ordered by the blend plus a share of a semantic signal
+The shortlist is then re-ordered by the blend plus a share of a semantic signal
 (knowledge/semantic.py): the cosine between the question and each candidate's nearest
 phrasing, from static embeddings distilled from a sentence-embedding model, so that a question
 worded unlike its entry's phrasings can still reach the entry that means the same.
 Whether to answer is a calibrated confidence (knowledge/confidence.py): a logistic model
 over the best candidate's signals, fitted on the tune split (benchmarks/fit_confidence.py)
-with a threshold chosen there. Numbers in benchmarks/README.md.
+with a threshold chosen there. A message that is closer in meaning to an example of an
+off-topic message (knowledge/off_topic.py) than to the entry it would get is declined too.
+Numbers in benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -34,13 +35,18 @@ from functools import lru_cache
 from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from knowledge.confidence import Candidate, confidence_features, logistic
 from knowledge.entries import PLACEHOLDER, Entry, KnowledgeError, placeholders_in
 from knowledge.language import OUT_OF_SCOPE, Language, load_language, terms_of, words_of
+from knowledge.off_topic import load_off_topic
 from knowledge.semantic import PhrasingVectors, StaticEmbeddings, load_embeddings
+
+# The off-topic margin chosen on the tune splits (benchmarks/README.md).
+OFF_TOPIC_MARGIN = 0.06
 
 __all__ = ["Answer", "Candidate", "KnowledgeIndex", "RankingSettings", "Signals", "load_language",
            "render_answer"]
@@ -82,6 +88,9 @@ class RankingSettings:
     # improves every split but the oldest held-out one, which loses one question of 77
     # (benchmarks/README.md).
     semantic_weight: float = 0.5
+    # Decline a message whose nearest off-topic example is closer (cosine) than the answered entry's
+    # nearest phrasing plus this margin; None leaves the off-topic examples out. Needs the semantic signal.
+    off_topic_margin: float | None = OFF_TOPIC_MARGIN
     # A number after a word ("principle 6") as one more BM25F field, so a question about one
     # numbered principle or rule finds the entry that names it rather than the overview.
     numbered_weight: float = 2.0
@@ -110,6 +119,9 @@ class Signals(NamedTuple):
     term_count: int
     best: Entry  # the entry answered with, after the semantic re-ordering
     others: list[_Shortlisted]
+    # How much closer the nearest off-topic example is than the best entry's nearest phrasing
+    # (None without the semantic signal or the examples).
+    off_topic_lean: float | None = None
 
 
 class KnowledgeIndex:
@@ -128,6 +140,7 @@ class KnowledgeIndex:
         entry_terms: Sequence[frozenset[str]],
         heading_terms: Sequence[frozenset[str]],
         phrasing_vectors: PhrasingVectors | None = None,
+        off_topic_vectors: np.ndarray | None = None,
     ) -> None:
         self.entries = list(entries)
         self.language = language
@@ -143,6 +156,7 @@ class KnowledgeIndex:
         self._sorted_phrasings = [tuple(dict.fromkeys(sorted_tokens(p) for p in entry_phrasings))
                                   for entry_phrasings in phrasings]
         self._phrasing_vectors = phrasing_vectors
+        self._off_topic_vectors = off_topic_vectors
         self._known_words = known_words
         self._words_by_length = _by_length(known_words)
         self._correct = lru_cache(maxsize=16384)(self._nearest_known_word)
@@ -155,9 +169,11 @@ class KnowledgeIndex:
         language: Language | None = None,
         settings: RankingSettings | None = None,
         embeddings: StaticEmbeddings | None = None,
+        off_topic: Sequence[str] | None = None,
     ) -> KnowledgeIndex:
-        """Index `entries` with the shipped language data, settings and embeddings unless given
-        others (no embeddings are read when the settings give the semantic signal no weight)."""
+        """Index `entries` with the shipped language data, settings, embeddings and off-topic
+        examples unless given others (no embeddings are read when the settings give the semantic
+        signal no weight)."""
         entries = list(entries)
         language = language or load_language()
         settings = settings or RankingSettings()
@@ -180,15 +196,17 @@ class KnowledgeIndex:
             for texts in entry_words.values():
                 for text_words in texts:
                     known_words.update(text_words)
-        phrasing_vectors = None
+        phrasing_vectors = off_topic_vectors = None
         if settings.semantic_weight:
+            embeddings = embeddings or load_embeddings()
             phrasing_vectors = PhrasingVectors.build(
-                [(entry.title, *entry.questions) for entry in entries],
-                embeddings=embeddings or load_embeddings())
+                [(entry.title, *entry.questions) for entry in entries], embeddings=embeddings)
+            if settings.off_topic_margin is not None:
+                off_topic_vectors = embeddings.embed_all(off_topic if off_topic is not None else load_off_topic())
         return cls(entries=entries, language=language, settings=settings, postings=postings,
                    idf=idf, phrasings=phrasings, known_words=known_words,
                    entry_terms=entry_terms, heading_terms=heading_terms,
-                   phrasing_vectors=phrasing_vectors)
+                   phrasing_vectors=phrasing_vectors, off_topic_vectors=off_topic_vectors)
 
     def get(self, entry_id: str) -> Entry | None:
         """The entry with this id, if the index holds it."""
@@ -200,7 +218,7 @@ class KnowledgeIndex:
         if signals is None:
             return Answer(answered=False, entry=None, score=0.0)
         confidence = self.confidence(signals.leaders, term_count=signals.term_count)
-        if confidence < self.settings.threshold:
+        if confidence < self.settings.threshold or self.off_topic(signals):
             suggestions = [c.entry for c in signals.leaders if c.score >= self.settings.related_floor]
             return Answer(answered=False, entry=None, score=confidence, related=suggestions)
         return Answer(answered=True, entry=signals.best, score=confidence,
@@ -214,9 +232,21 @@ class KnowledgeIndex:
             return None
         # The confidence reads the best blend's signals and the runner-up's score only.
         leaders = [self._candidate(item, weights=weights) for item in shortlist[:2]]
-        ordered = self._reordered(question, shortlist)
-        return Signals(leaders=leaders, term_count=len(terms),
-                       best=self.entries[ordered[0].position], others=ordered[1:])
+        if self._phrasing_vectors is None:
+            return Signals(leaders=leaders, term_count=len(terms), best=self.entries[shortlist[0].position],
+                           others=shortlist[1:])
+        vector = self._phrasing_vectors.embeddings.embed(question)
+        ordered, closeness = self._reordered(vector, shortlist)
+        lean = None
+        if self._off_topic_vectors is not None and len(self._off_topic_vectors):
+            lean = float((self._off_topic_vectors @ vector).max()) - closeness
+        return Signals(leaders=leaders, term_count=len(terms), best=self.entries[ordered[0].position],
+                       others=ordered[1:], off_topic_lean=lean)
+
+    def off_topic(self, signals: Signals) -> bool:
+        """Whether the message means something an off-topic example says rather than the best entry."""
+        margin = self.settings.off_topic_margin
+        return margin is not None and signals.off_topic_lean is not None and signals.off_topic_lean > margin
 
     def confidence(self, candidates: Sequence[Candidate], *, term_count: int) -> float:
         """How likely the best candidate answers the question, from 0 to 1."""
@@ -240,19 +270,20 @@ class KnowledgeIndex:
         """The best candidates for these terms, best blend first; given the question they came
         from, in the order `ask` picks from (the semantic signal's re-ordering)."""
         shortlist, weights = self._shortlist(terms)
-        if question is not None:
-            shortlist = self._reordered(question, shortlist)
+        if question is not None and self._phrasing_vectors is not None and shortlist:
+            shortlist, _ = self._reordered(self._phrasing_vectors.embeddings.embed(question), shortlist)
         return [self._candidate(item, weights=weights) for item in shortlist]
 
-    def _reordered(self, question: str, shortlist: list[_Shortlisted]) -> list[_Shortlisted]:
-        """The shortlist by blend plus the semantic signal's share of each one's closeness."""
-        if self._phrasing_vectors is None or len(shortlist) < 2:
-            return shortlist
-        closeness = self._phrasing_vectors.closeness(question, [i.position for i in shortlist])
+    def _reordered(self, vector: np.ndarray,
+                   shortlist: list[_Shortlisted]) -> tuple[list[_Shortlisted], float]:
+        """The shortlist by blend plus the semantic signal's share of each one's closeness to the
+        question's `vector`, and the closeness of the one now first."""
+        assert self._phrasing_vectors is not None
+        closeness = self._phrasing_vectors.closeness(vector, [i.position for i in shortlist])
         weight = self.settings.semantic_weight
         order = sorted(range(len(shortlist)),
                        key=lambda n: shortlist[n].score + weight * closeness[n], reverse=True)
-        return [shortlist[n] for n in order]
+        return [shortlist[n] for n in order], closeness[order[0]]
 
     def _shortlist(self, terms: Sequence[str]) -> tuple[list[_Shortlisted], dict[str, float]]:
         """The best lexical candidates ordered by blended score, and each term's weight."""

@@ -129,10 +129,9 @@ class PhrasingVectors:
         ends = np.cumsum([len(texts) for texts in phrasings])
         return cls(embeddings=embeddings, by_entry=tuple(np.split(vectors, ends[:-1])))
 
-    def closeness(self, question: str, positions: Sequence[int]) -> list[float]:
-        """The cosine between `question` and each entry's nearest phrasing, for the entries at
-        `positions` (0 for an entry with no phrasing)."""
-        vector = self.embeddings.embed(question)
+    def closeness(self, vector: np.ndarray, positions: Sequence[int]) -> list[float]:
+        """The cosine between a question's `vector` (StaticEmbeddings.embed) and each entry's nearest
+        phrasing, for the entries at `positions` (0 for an entry with no phrasing)."""
         return [float((self.by_entry[p] @ vector).max()) if len(self.by_entry[p]) else 0.0
                 for p in positions]
 

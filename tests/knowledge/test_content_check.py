@@ -29,16 +29,24 @@ def entry(
     )
 
 
-def check(tmp_path: Path, *files: str, sources: str = SOURCES) -> list[Problem]:
+def _entries(tmp_path: Path, *files: str) -> Path:
     entries_dir = tmp_path / "entries"
     entries_dir.mkdir()
     for number, content in enumerate(files):
         (entries_dir / f"file{number}.yaml").write_text(content, encoding="utf-8")
+    return entries_dir
+
+
+def _sources(tmp_path: Path, sources: str = SOURCES) -> Path:
     sources_path = tmp_path / "sources.yaml"
     sources_path.write_text(sources, encoding="utf-8")
+    return sources_path
+
+
+def check(tmp_path: Path, *files: str, sources: str = SOURCES) -> list[Problem]:
     return check_knowledge(
-        entries_dir=entries_dir,
-        sources_path=sources_path,
+        entries_dir=_entries(tmp_path, *files),
+        sources_path=_sources(tmp_path, sources),
         policy_numbers=POLICIES,
         placeholder_names=PLACEHOLDERS,
         today=TODAY,
@@ -133,3 +141,23 @@ def test_problems_read_as_one_line_each(tmp_path: Path) -> None:
     [problem] = check(tmp_path, entry("a", related="[gone]"))
 
     assert str(problem) == "error: file0.yaml: a: related entry 'gone' does not exist"
+
+
+def test_an_off_topic_example_that_is_also_an_entry_phrasing_is_an_error(tmp_path: Path) -> None:
+    off_topic = tmp_path / "off-topic.yaml"
+    off_topic.write_text('kinds:\n  - kind: pay\n    examples: ["When is payday?", "how to do this?"]\n',
+                         encoding="utf-8")
+    problems = check_knowledge(entries_dir=_entries(tmp_path, entry("a")), sources_path=_sources(tmp_path),
+                               policy_numbers=POLICIES, placeholder_names=PLACEHOLDERS, today=TODAY,
+                               off_topic_path=off_topic)
+    assert described(problems) == [
+        ("error", "a", "the example 'how to do this?' is also a phrasing of the entry; remove it from one")]
+
+
+def test_an_off_topic_file_without_examples_is_an_error(tmp_path: Path) -> None:
+    off_topic = tmp_path / "off-topic.yaml"
+    off_topic.write_text("kinds:\n  - kind: pay\n", encoding="utf-8")
+    problems = check_knowledge(entries_dir=_entries(tmp_path, entry("a")), sources_path=_sources(tmp_path),
+                               policy_numbers=POLICIES, placeholder_names=PLACEHOLDERS, today=TODAY,
+                               off_topic_path=off_topic)
+    assert described(problems) == [("error", None, "kind 1 needs 'examples:', a list of messages")]

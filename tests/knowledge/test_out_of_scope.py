@@ -69,3 +69,28 @@ def test_no_entry_speaks_in_out_of_scope_phrases_added_by_category() -> None:
             terms = terms_of(words_of(text.replace("-", " "), language=language), language=language)
             if OUT_OF_SCOPE in terms:
                 assert not any(sample in text.lower() for sample in samples), (entry.id, text)
+
+
+@pytest.mark.parametrize("message", [
+    "the copier keeps putting black streaks down every copy I make",
+    "how do I change my voicemail greeting on the desk phone",
+    "what time is the post picked up from reception",
+    "any good laptop deals for black friday",
+    "who is on the needle exchange desk this friday",
+])
+def test_a_message_meaning_what_an_off_topic_example_says_is_declined_though_its_words_match_an_entry(
+        index: KnowledgeIndex, message: str) -> None:
+    without_examples = KnowledgeIndex.build(load_entries(), off_topic=())
+    assert without_examples.ask(message).answered, "its words alone would have been answered"
+    assert not index.ask(message).answered
+
+
+@pytest.mark.parametrize(("message", "entry_id"), [
+    ("can a client have a copy of their notes", "subject-access-requests"),
+    ("how long have we got to tell the ICO about a breach", "breach-reporting-to-the-ico"),
+    ("can I photocopy a client file to take home", "paper-records-off-site"),
+])
+def test_an_ig_question_near_the_off_topic_examples_is_still_answered(
+        index: KnowledgeIndex, message: str, entry_id: str) -> None:
+    answer = index.ask(message)
+    assert answer.answered and answer.entry is not None and answer.entry.id == entry_id

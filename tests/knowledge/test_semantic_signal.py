@@ -51,7 +51,7 @@ def test_a_paraphrase_sharing_no_word_with_its_entry_is_closest_to_it(
     vectors = PhrasingVectors.build([PHRASINGS[i] for i in ids], embeddings=embeddings)
     shared = set(basic_words(question)) & {w for text in PHRASINGS[expected] for w in basic_words(text)}
 
-    closeness = vectors.closeness(question, range(len(ids)))
+    closeness = vectors.closeness(embeddings.embed(question), range(len(ids)))
 
     assert shared == set()
     assert ids[int(np.argmax(closeness))] == expected

@@ -12,6 +12,8 @@ from bot.core.profile import load_profile
 from bot.core.settings import EXAMPLE_PROFILE
 from knowledge.check import check_knowledge, errors
 from knowledge.entries import ENTRIES_DIRECTORY, SOURCES_PATH, load_entries
+from knowledge.mishaps import MISHAPS_PATH
+from knowledge.off_topic import OFF_TOPIC_PATH
 from knowledge.retrieval import KnowledgeIndex, render_answer
 
 EVAL_DIRECTORY = Path(__file__).resolve().parents[2] / "benchmarks" / "eval"
@@ -41,6 +43,7 @@ def test_the_shipped_content_has_no_errors() -> None:
         policy_numbers=[policy.number for policy in profile.policies],
         placeholder_names=list(profile.placeholders()),
         today=MONDAY_MORNING.date(),  # review dates as on the tests' day, whatever day they run
+        mishaps_path=MISHAPS_PATH, off_topic_path=OFF_TOPIC_PATH,
     )
 
     assert [str(problem) for problem in errors(problems)] == []

@@ -17,16 +17,14 @@ from knowledge.off_topic import OFF_TOPIC_PATH
 from knowledge.retrieval import KnowledgeIndex, render_answer
 
 EVAL_DIRECTORY = Path(__file__).resolve().parents[2] / "benchmarks" / "eval"
-# The search alone, with the semantic signal on (benchmarks/eval_retrieval.py also credits the
-# incident advice a mishap gets, so its figures are a question or two higher). The floors sit
-# just under the figures, so a change that loses right answers on either untuned split fails
-# here. Held-out: 69 of 77 (70 without the signal); it was labelled at 166 entries, and some of
-# its questions are now answered by one of the 30 frontline entries added since. Fresh
-# held-out: 76 of 90 (the same without the signal), written later from the policy without
-# reading the entries.
-HELD_OUT_HIT_FLOOR = 0.89
-FRESH_HIT_FLOOR = 0.84
-DECLINED_FLOOR = 0.95
+# The search alone (benchmarks/eval_retrieval.py also credits the incident advice a mishap gets,
+# so its figures are a question or two higher), on the three splits nothing is tuned to. The
+# floors sit just under the figures, so a change that loses right answers or lets off-topic
+# messages through fails here. Held-out: 70 of 77, all 20 off-topic declined; fresh held-out:
+# 85 of 90, all 25 declined; staff fresh: 254 of 306, 60 of 70 declined.
+UNTUNED_FLOORS = [("questions.yaml", "heldout", 0.90, 0.95), ("fresh-heldout.yaml", "fresh", 0.93, 0.95),
+                  ("staff-questions.yaml", "staff-fresh", 0.82, 0.84)]
+NEW_ENTRY = "new:"  # staff-questions.yaml names the entries written for it this way
 
 
 @pytest.fixture(scope="module")
@@ -93,10 +91,10 @@ def test_an_answer_offers_its_related_entries(index: KnowledgeIndex) -> None:
     assert answer.related[0].id == answer.entry.related[0]
 
 
-@pytest.mark.parametrize(("path", "split", "hit_floor"), [("questions.yaml", "heldout", HELD_OUT_HIT_FLOOR),
-                                                       ("fresh-heldout.yaml", "fresh", FRESH_HIT_FLOOR)])
+@pytest.mark.parametrize(("path", "split", "hit_floor", "declined_floor"), UNTUNED_FLOORS,
+                         ids=[split for _, split, _, _ in UNTUNED_FLOORS])
 def test_the_untuned_evaluations_do_not_regress(index: KnowledgeIndex, path: str, split: str,
-                                                hit_floor: float) -> None:
+                                                hit_floor: float, declined_floor: float) -> None:
     questions = yaml.safe_load((EVAL_DIRECTORY / path).read_text(encoding="utf-8"))
     merges = yaml.safe_load((EVAL_DIRECTORY / "merged.yaml").read_text(encoding="utf-8"))
     merged_into: dict[str, str] = merges["merged_into"] or {}
@@ -105,11 +103,11 @@ def test_the_untuned_evaluations_do_not_regress(index: KnowledgeIndex, path: str
     out_of_scope = [item for item in held_out if not item["expect"]]
 
     hits = sum(1 for item in in_scope
-               if _answered_with(index, item["q"], _after_merges(item["expect"], merged_into)))
+               if _answered_with(index, item["q"], _after_merges(item["expect"].removeprefix(NEW_ENTRY), merged_into)))
     declined = sum(1 for item in out_of_scope if not index.ask(item["q"]).answered)
 
     assert hits / len(in_scope) >= hit_floor
-    assert declined / len(out_of_scope) >= DECLINED_FLOOR
+    assert declined / len(out_of_scope) >= declined_floor
 
 
 def test_every_merge_points_from_a_retired_entry_to_a_shipped_one() -> None:

@@ -36,7 +36,7 @@ async def test_a_question_asked_while_another_writer_holds_the_database_is_answe
     finally:
         writer.close()
     [reply] = await answering
-    assert "Alexandra Borghesi" in reply.text
+    assert "Imogen Thwaite" in reply.text
     with session_scope(engine) as session:
         logged = select(func.count()).select_from(MessageLog).where(MessageLog.delivery_id == "EvBusy0001")
         assert session.exec(logged).one() == 1, "the attempt on the event loop wrote nothing"

@@ -32,7 +32,7 @@ def test_a_question_is_answered_with_its_source_and_feedback_buttons(chat_as) ->
 
 def test_profile_values_fill_the_answer(chat_as) -> None:  # type: ignore[no-untyped-def]
     text = chat_as("sam.okafor@example.org").text("who is our data protection officer?")
-    assert "Alexandra Borghesi" in text and "{" not in text
+    assert "Imogen Thwaite" in text and "{" not in text
 
 
 def test_an_out_of_scope_question_is_declined_plainly_and_kept_for_curation(chat_as, engine: Engine) -> None:  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ def values() -> dict[str, str]:
 
 
 def test_the_example_profile_gives_the_organisations_names(values: dict[str, str]) -> None:
-    assert values["caldicott_name"] == "Paul Hughes"
+    assert values["caldicott_name"] == "Marcus Penhale"
     assert values["dp_email"] == "data.protection@wearewithyou.org.uk"
 
 
@@ -24,7 +24,7 @@ def test_an_outcome_is_shown_with_the_organisations_names(values: dict[str, str]
     shown = render_tree(load_all()["can-i-share"], values).outcomes["deceased-ask-cg"]
 
     assert shown.headline == (
-        "Ask the Caldicott Guardian (Paul Hughes) or the IG team at data.protection@wearewithyou.org.uk "
+        "Ask the Caldicott Guardian (Marcus Penhale) or the IG team at data.protection@wearewithyou.org.uk "
         "before you share anything."
     )
     assert all("{" not in text for text in (*shown.reasons, *shown.conditions))

@@ -89,6 +89,7 @@ def test_a_message_meaning_what_an_off_topic_example_says_is_declined_though_its
     ("can a client have a copy of their notes", "subject-access-requests"),
     ("how long have we got to tell the ICO about a breach", "breach-reporting-to-the-ico"),
     ("can I photocopy a client file to take home", "paper-records-off-site"),
+    ("can the DBS results be kept on the staff file", "criminal-offence-data"),
 ])
 def test_an_ig_question_near_the_off_topic_examples_is_still_answered(
         index: KnowledgeIndex, message: str, entry_id: str) -> None:

@@ -7,6 +7,8 @@ pass meets an empty typo-correction cache, so its figures are given on their own
 synthetic knowledge base is made deterministically from the shipped entries: each copy has a
 tenth to a half of its words swapped for invented words from a 20,000-word lexicon, so the
 vocabulary and the posting lists grow as they would with a much larger real one.
+Between the two, the longest messages Slack allows, written to be slow, are answered as in chat
+(the search, the mishap wordings, the identifier check): no message may hold the bot up.
 --semantic-weight W measures the index with the semantic signal's re-ordering at weight W (off
 in the shipped settings): its embeddings are read once, before the timings.
 """
@@ -14,6 +16,7 @@ in the shipped settings): its embeddings are read once, before the timings.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import random
 import resource
 import statistics
@@ -25,6 +28,9 @@ from pathlib import Path
 
 import yaml
 
+from bot.core.profile import load_profile
+from bot.core.settings import EXAMPLE_PROFILE
+from knowledge.answers import KnowledgeAnswerer
 from knowledge.entries import Entry, load_entries
 from knowledge.retrieval import KnowledgeIndex, RankingSettings, load_language
 from knowledge.semantic import load_embeddings
@@ -116,6 +122,27 @@ def describe(name: str, entries: Sequence[Entry], questions: Sequence[str],
     print(f"  peak memory while building (tracemalloc): {peak_build_memory(entries, settings):7.1f} MiB")
 
 
+# Messages as long as Slack allows (40,000 characters), written to be slow: the same word over and
+# over for the mishap wordings' patterns, many identifiers for the redaction, one long word.
+LONGEST_MESSAGES = {
+    "one word again and again": "email " * 6_600,
+    "a mishap's words again and again": "i sent " + "the wrong " * 3_999,
+    "test NHS numbers again and again": "943 476 5919 " * 3_076,
+    "one long word": "a" * 40_000,
+}
+
+
+def describe_longest_messages() -> None:
+    """What a chat answer (the search, the mishap wordings, the identifier check) costs at Slack's longest message."""
+    answerer = KnowledgeAnswerer.load(load_profile(EXAMPLE_PROFILE))
+    today = dt.date(2026, 12, 7)
+    print("\nthe longest messages, answered as in chat (search, mishaps, identifiers):")
+    for name, message in LONGEST_MESSAGES.items():
+        started = time.perf_counter()
+        answerer.ask(message, today=today)
+        print(f"  {name} ({len(message):,} characters): {(time.perf_counter() - started) * 1000:7.1f} ms")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--semantic-weight", type=float, default=RankingSettings().semantic_weight)
@@ -130,6 +157,7 @@ def main() -> int:
     questions = [str(item["q"]) for item in yaml.safe_load(QUESTIONS_PATH.read_text("utf-8"))]
     print(f"loading {len(entries)} entries from YAML: {loading * 1000:.1f} ms")
     describe("shipped knowledge base", entries, questions, settings)
+    describe_longest_messages()
     describe("synthetic knowledge base", synthetic_entries(entries, size=SYNTHETIC_SIZE), questions,
              settings)
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

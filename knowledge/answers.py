@@ -21,7 +21,7 @@ from bot.core.profile import Profile
 from knowledge.citations import SourceCatalogue
 from knowledge.entries import Entry, KnowledgeError, load_entries
 from knowledge.identifiers import Finding, find_identifiers, redact, redact_findings
-from knowledge.mishaps import Mishaps, load_mishaps, with_incident_advice
+from knowledge.mishaps import READ_CHARACTERS, Mishaps, load_mishaps, with_incident_advice
 from knowledge.retrieval import Answer, KnowledgeIndex, render_answer
 from bot.core import outbox
 from knowledge import referrals
@@ -103,7 +103,7 @@ class KnowledgeAnswerer:
         if INCIDENT_TAG in entry.tags:
             report = Choice("Report an incident", start_action("incident-report"), ChoiceStyle.PRIMARY)
             choices.insert(0, report)
-            if _SOMETHING_HAPPENED.search(question) or self.mishaps.entry_id_for(question):
+            if _SOMETHING_HAPPENED.search(question[:READ_CHARACTERS]) or self.mishaps.entry_id_for(question):
                 text = f"{wording.INCIDENT_PREFACE}\n\n{text}"
         choices += [Choice(f"Related: {other.title}", f"{ACTION_PREFIX}:show:{other.id}") for other in related[:2]]
         return Reply(title=entry.title, text=text, citations=citations, choices=tuple(choices), notes=notes)

@@ -4,7 +4,10 @@ The search ranks entries by what a message is about; a message that tells of a m
 ("I posted Mr B's letter to his old flat", "my bag with the day's notes was stolen") needs
 what to do now and the report button, whichever entry the search would rank first and
 whether or not it says "incident". The kinds of mishap are data (mishaps.yaml): wordings
-that describe one, and the incident entry that answers each.
+that describe one, and the incident entry that answers each. Only the start of a message is
+read for them (`READ_CHARACTERS`): a mishap is told there, and the wordings' patterns take time
+that grows faster than the text, so a message of many thousands of characters must not hold up
+the bot.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from knowledge.retrieval import Answer
 
 MISHAPS_PATH = Path(__file__).resolve().parent / "mishaps.yaml"
 INCIDENT_TAG = "incidents"
+READ_CHARACTERS = 800  # about 150 words; the slowest patterns take tens of milliseconds on this much
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class Mishaps:
 
     def entry_id_for(self, message: str) -> str | None:
         """The incident entry for the mishap `message` describes, or None when it describes none."""
-        text = " ".join(message.lower().replace("\u2019", "'").split())
+        text = " ".join(message.lower().replace("\u2019", "'").split())[:READ_CHARACTERS]
         if any(pattern.search(text) for pattern in self.prevention):
             return None
         for kind in self.kinds:

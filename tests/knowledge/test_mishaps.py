@@ -6,7 +6,7 @@ import pytest
 
 from bot.core.conversation import start_action
 from knowledge.entries import KnowledgeError, load_entries
-from knowledge.mishaps import load_mishaps, with_incident_advice
+from knowledge.mishaps import READ_CHARACTERS, load_mishaps, with_incident_advice
 from knowledge.retrieval import Answer, KnowledgeIndex
 
 # (what a member of staff writes, the incident entry that should answer it). None of these
@@ -157,3 +157,12 @@ def test_in_chat_a_mishap_gets_what_to_do_now_and_the_report_button(chat_as, mes
     [reply] = chat_as("sam.okafor@example.org").say(message)
     assert reply.text.startswith("It sounds as if something may have gone wrong")
     assert reply.choices[0].action == start_action("incident-report")
+
+
+def test_only_the_start_of_a_very_long_message_is_read_for_a_mishap() -> None:
+    mishaps = load_mishaps()
+    mishap = "I sent the referral to the wrong GP surgery. "
+    preamble = "Sorry this is long, I'll explain the background first. " * 20
+    assert len(preamble) > READ_CHARACTERS
+    assert mishaps.entry_id_for(mishap + preamble * 40) == "disclosure-to-the-wrong-people", "told at the start"
+    assert mishaps.entry_id_for(preamble + mishap) is None, "told after the part that is read"

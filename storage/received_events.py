@@ -72,11 +72,13 @@ _FINISH = Prepared(update(_TABLE).where(_TABLE.c.id == bindparam("event_id"), _T
                            claimed_until=null()))
 
 
-def receive(*, connection: Connection, channel: str, delivery_key: str, payload: dict[str, Any], owner: str,
+def receive(*, connection: Connection, channel: str, delivery_key: str, payload: dict[str, Any], owner: str | None,
             now: dt.datetime, lease: dt.timedelta) -> int | None:
-    """Store a delivery, held by `owner` for `lease`; None when this channel's key was stored before."""
+    """Store a delivery, held by `owner` for `lease` (or, with no owner, free for the first replica with room to
+    claim it); None when this channel's key was stored before."""
+    held = owner is not None
     values = {"channel": channel, "delivery_key": delivery_key, "payload": payload, "received_at": now,
-              "attempts": 1, "claimed_by": owner, "claimed_until": now + lease}
+              "attempts": int(held), "claimed_by": owner, "claimed_until": now + lease if held else None}
     rows = _INSERTS[connection.dialect.name].rows(connection, values)
     return int(rows[0][0]) if rows else None
 

@@ -8,6 +8,12 @@ the turn takes. If the process dies first, the row is still there: this replica 
 own abandoned rows when it starts again, and any replica takes up a row whose lease ran out.
 `run` does both, at start-up and then periodically.
 
+A replica runs at most `MAX_IN_FLIGHT` turns at once. When a channel that can answer later
+(Slack) sends more than that, the rest are stored free, held by nobody: they wait in the table,
+not in memory, and the first replica with room takes them up, in the order they came (this one
+as soon as a batch of its turns has ended). So a flood costs rows, not memory, and a restart
+finds every one of them.
+
 On shutdown (`drain`) nothing new is accepted (the channels answer 503, and the platforms
 send again later), work in flight is given a grace period, and what did not finish is handed
 back for the next replica to process.
@@ -45,6 +51,7 @@ RECOVERY_INTERVAL = 15.0  # seconds between looks for events nobody holds
 KEEP_PROCESSED = dt.timedelta(days=1)  # processed rows (keys and times only) kept to refuse late duplicates
 FORGET_INTERVAL = dt.timedelta(hours=1)
 CLAIM_BATCH = 100
+MAX_IN_FLIGHT = 64  # turns at once; each waits on the database or a platform's API most of its time
 
 
 class NotAccepting(Exception):
@@ -92,29 +99,49 @@ class Intake:
     processors: dict[str, Processor] = field(default_factory=dict)
     in_flight: dict[int, asyncio.Task[object]] = field(default_factory=dict)
     accepting: bool = True
+    capacity: int = MAX_IN_FLIGHT
+    _reserved: int = 0  # places promised to events being stored or claimed, not yet in flight
+    _waiting: bool = False  # events may be waiting in the table for a replica with room
+    _taking_up: asyncio.Task[None] | None = None
+    _earlier_lives: list[str] = field(default_factory=list)
     _forgotten_at: dt.datetime | None = None
 
     def add_channel(self, channel: str, processor: Processor) -> None:
         """How a channel's stored events are processed: `processor` raises `ProcessingFailed` to be tried again."""
         self.processors[channel] = processor
 
-    async def receive(self, channel: str, key: str, payload: Payload) -> int | None:
-        """Store an event (committed when this returns), held by this replica; None when the key was stored before.
+    def room(self) -> int:
+        """How many more turns this replica may start now."""
+        return self.capacity - len(self.in_flight) - self._reserved
 
-        Raises `NotAccepting` while shutting down, or when the database cannot store it.
+    async def receive(self, channel: str, key: str, payload: Payload, *, may_wait: bool = False) -> int | None:
+        """Store an event (committed when this returns), held by this replica to process at once: its row's id,
+        for `process_later` or `process_now`.
+
+        None when there is nothing more to do now: the key was stored before, or, with `may_wait`,
+        this replica already runs all the turns it may, so the event was stored to wait for
+        whichever replica has room first. Raises `NotAccepting` while shutting down, or when the
+        database cannot store it.
         """
         if not self.accepting:
             raise NotAccepting()
+        held = not may_wait or self.room() > 0
         now = self.conversation.clock.now()
+        self._reserved += int(held)
         try:
             event_id = await self.conversation.write(lambda connection: received_events.receive(
-                connection=connection, channel=channel, delivery_key=key, payload=payload, owner=self.owner, now=now,
-                lease=LEASE))
+                connection=connection, channel=channel, delivery_key=key, payload=payload,
+                owner=self.owner if held else None, now=now, lease=LEASE))
         except DBAPIError as error:  # not stored, so not acknowledged: the platform sends it again
             log.warning("could not store a received event channel=%s reason=%s", channel, type(error.orig).__name__)
             raise NotAccepting() from None
+        finally:
+            self._reserved -= int(held)  # the caller starts the turn before anything else runs on the loop
         if event_id is None:
             log.info("skipped delivery=%s channel=%s already received", key, channel)
+        elif not held:
+            self._waiting = True
+            return None
         return event_id
 
     def process_later(self, event_id: int, channel: str, work: Awaitable[object]) -> None:
@@ -145,6 +172,19 @@ class Intake:
         self.in_flight.pop(event_id, None)
         if not task.cancelled() and task.exception() is not None:  # recording the outcome failed: the lease runs out
             log_unexpected(task.exception() or Exception(), context=f"received event={event_id}")
+        if self._waiting and self._taking_up is None and self.room() >= max(1, self.capacity // 4):
+            self._taking_up = asyncio.ensure_future(self._take_up_waiting())
+
+    async def _take_up_waiting(self) -> None:
+        """Claim events waiting in the table, now that a batch of turns has ended here."""
+        self._waiting = False  # set again by any event stored to wait from now on
+        try:
+            await self.recover()
+        except DBAPIError as error:  # the periodic look (`tend`) tries again
+            self._waiting = True
+            log.warning("could not take up waiting events reason=%s", type(error.orig).__name__)
+        finally:
+            self._taking_up = None
 
     async def _processed(self, event_id: int, channel: str, work: Awaitable[object]) -> object:
         try:
@@ -169,24 +209,36 @@ class Intake:
         await self.conversation.write(lambda connection: received_events.finish(
             connection=connection, event_id=event_id, now=now))
 
-    async def recover(self, *, abandoned_by: list[str] | None = None) -> int:
-        """Take up every event nobody is processing (or `abandoned_by` earlier lives of this replica); how many."""
+    async def recover(self) -> int:
+        """Take up events nobody is processing (or that earlier lives of this replica held), as many as there is
+        room for, oldest first; how many."""
         taken = 0
         while self.accepting and self.processors:
+            limit = min(self.room(), CLAIM_BATCH)
+            if limit <= 0:  # full: events may be left waiting, for when turns end
+                self._waiting = True
+                break
             now = self.conversation.clock.now()
-            claimed = await asyncio.to_thread(self._claim, now, abandoned_by or [])
+            self._reserved += limit
+            try:
+                claimed = await asyncio.to_thread(self._claim, now, limit)
+            finally:
+                self._reserved -= limit
+            if not self.accepting:  # shutting down while claiming: for the next replica
+                await asyncio.to_thread(self._release, [event.id for event in claimed])
+                break
             for event in claimed:
                 self._take_up(event)
             taken += len(claimed)
-            if len(claimed) < CLAIM_BATCH:
+            if len(claimed) < limit:
                 break
         return taken
 
-    def _claim(self, now: dt.datetime, abandoned_by: list[str]) -> list[Claimed]:
+    def _claim(self, now: dt.datetime, limit: int) -> list[Claimed]:
         with unit_of_work(self.conversation.engine) as unit:
             return received_events.claim_due(connection=unit.connection, owner=self.owner, now=now, lease=LEASE,
-                                             limit=CLAIM_BATCH, channels=list(self.processors),
-                                             abandoned_by=abandoned_by)
+                                             limit=limit, channels=list(self.processors),
+                                             abandoned_by=self._earlier_lives)
 
     def _take_up(self, event: Claimed) -> None:
         if event.id in self.in_flight:  # still running here, its lease lapsed while the database was out of reach
@@ -206,7 +258,8 @@ class Intake:
             with unit_of_work(self.conversation.engine) as unit:
                 return earlier_lives(received_events.holders(connection=unit.connection), me=self.owner)
 
-        taken = await self.recover(abandoned_by=await asyncio.to_thread(lives))
+        self._earlier_lives = await asyncio.to_thread(lives)
+        taken = await self.recover()
         if taken:
             log.info("took up received events left unprocessed count=%d", taken)
         while not stop.is_set():

@@ -150,7 +150,7 @@ class SlackEndpoint:
             return _refuse(403, "this app serves another workspace")
         key = delivery_key(parsed) or "body:" + hashlib.sha256(raw).hexdigest()
         try:
-            event_id = await self.intake.receive(CHANNEL, key, parsed)
+            event_id = await self.intake.receive(CHANNEL, key, parsed, may_wait=True)
         except NotAccepting:
             return _refuse(503, "not taking events just now: send it again shortly")
         if event_id is not None:

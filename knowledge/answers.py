@@ -81,6 +81,9 @@ class KnowledgeAnswerer:
         notes = (wording.PERSONAL_DATA_WARNING,) if findings else ()
         safe_question = redact_findings(question, findings)
         result = self._answer(_without_identifiers(question, findings))
+        if result.off_topic:
+            metrics.NOT_ABOUT_IG.inc()
+            return [self._not_about_ig(safe_question, notes)]
         if not result.answered or result.entry is None:
             metrics.DECLINES.inc()
             return [self._decline(turn, safe_question, result, notes)]
@@ -124,6 +127,12 @@ class KnowledgeAnswerer:
         refer = Choice("Ask the IG team", f"{ACTION_PREFIX}:refer-declined:{item.id}", ChoiceStyle.PRIMARY)
         return Reply(text=text, choices=(*suggestions, refer), notes=notes)
 
+    def _not_about_ig(self, question: str, notes: tuple[str, ...]) -> Reply:
+        """A message plainly about something else: said so, and not kept as a knowledge gap; a button passes it
+        to the IG team all the same, in case the search misjudged it."""
+        refer = Choice("It is about IG: ask the IG team", f"{ACTION_PREFIX}:refer::{question[:400]}")
+        return Reply(text=wording.NOT_ABOUT_IG, choices=(refer,), notes=notes)
+
     def on_action(self, turn: Turn, rest: str) -> list[Reply]:
         """Buttons on answers: feedback, passing a question to the IG team, showing a related entry."""
         verb, _, argument = rest.partition(":")
@@ -140,7 +149,7 @@ class KnowledgeAnswerer:
             refer = Choice("Ask the IG team", f"{ACTION_PREFIX}:refer:{entry_id}:{question}")
             return [Reply(text=wording.FEEDBACK_SORRY, choices=(refer,))]
         if verb == "refer":
-            return [self._refer(turn, redact(question, today=turn.today), entry_id=entry_id)]
+            return [self._refer(turn, redact(question, today=turn.today), entry_id=entry_id or None)]
         if verb == "refer-declined" and (item_id := row_id(entry_id)) is not None:
             declined = curation.get(session=turn.session, item_id=item_id)
             if declined is not None and curation.asked_by(declined, staff_id=staff_id,

@@ -64,6 +64,7 @@ def as_json(answerer: KnowledgeAnswerer, result: Answer) -> dict[str, Any]:
     text, sources = answerer.rendered(entry) if entry else ("", ())
     return {
         "answered": entry is not None,
+        "off_topic": result.off_topic,
         "answer": text,
         "entry_id": entry.id if entry else None,
         "score": round(result.score, 4),
@@ -75,7 +76,7 @@ def as_json(answerer: KnowledgeAnswerer, result: Answer) -> dict[str, Any]:
 def as_text(answerer: KnowledgeAnswerer, result: Answer) -> str:
     shown = as_json(answerer, result)
     if not shown["answered"]:
-        return f"(not answered, score {shown['score']:.2f})"
+        return f"(not answered{': not about IG' if shown['off_topic'] else ''}, score {shown['score']:.2f})"
     lines = [f"{shown['entry_id']} (score {shown['score']:.2f})", shown["answer"]]
     lines += [f"Source: {source['ref']}" for source in shown["sources"]]
     return "\n".join(lines) + "\n"

@@ -54,13 +54,15 @@ class Answer:
     """The index's reply to one question.
 
     When `answered` is false, `entry` is None and `related` holds up to two suggestions
-    (candidates above the related floor) the bot may offer as "did you mean".
+    (candidates above the related floor) the bot may offer as "did you mean"; `off_topic` says
+    the message is nearer an off-topic example than any entry (then no suggestion is offered).
     """
 
     answered: bool
     entry: Entry | None
     score: float
     related: list[Entry] = field(default_factory=list)
+    off_topic: bool = False
 
 
 @dataclass(frozen=True)
@@ -217,7 +219,9 @@ class KnowledgeIndex:
         if signals is None:
             return Answer(answered=False, entry=None, score=0.0)
         confidence = self.confidence(signals.leaders, term_count=signals.term_count)
-        if confidence < self.settings.threshold or self.off_topic(signals):
+        if self.off_topic(signals):
+            return Answer(answered=False, entry=None, score=confidence, off_topic=True)
+        if confidence < self.settings.threshold:
             suggestions = [c.entry for c in signals.leaders if c.score >= self.settings.related_floor]
             return Answer(answered=False, entry=None, score=confidence, related=suggestions)
         return Answer(answered=True, entry=signals.best, score=confidence,

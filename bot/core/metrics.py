@@ -25,6 +25,8 @@ REFUSED = Counter("igbot_refused_requests", "Requests refused before any work (b
 ANSWERS = Counter("igbot_answers", "Questions answered from the knowledge base", registry=REGISTRY)
 DECLINES = Counter("igbot_declines", "Questions the knowledge base could not answer (kept as knowledge gaps)",
                    registry=REGISTRY)
+NOT_ABOUT_IG = Counter("igbot_not_about_ig", "Messages declined as not about Information Governance (not kept)",
+                       registry=REGISTRY)
 DELIVERIES = Counter("igbot_deliveries", "Outbox messages this process delivered", registry=REGISTRY)
 DELIVERY_FAILURES = Counter("igbot_delivery_failures",
                             "Delivery attempts that failed, by what follows: retry, or dead_letter (given up)",

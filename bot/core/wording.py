@@ -115,6 +115,13 @@ DECLINE = (
 
 DECLINE_WITH_SUGGESTIONS = DECLINE + " If you meant one of these, pick it:"
 
+NOT_ABOUT_IG = (
+    "I don't think that's an Information Governance question, so I'll leave it to the people who know. "
+    "I help with confidentiality, sharing information, records, keeping information secure and reporting "
+    "incidents: type *help* to see what I can do. If it is about people's information after all, "
+    "I can pass it to the IG team."
+)
+
 INCIDENT_PREFACE = (
     "It sounds as if something may have gone wrong. That's OK: reporting it quickly is the right thing to do. "
     "Here's what to do straight away:"

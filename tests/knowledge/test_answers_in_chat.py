@@ -35,9 +35,13 @@ def test_profile_values_fill_the_answer(chat_as) -> None:  # type: ignore[no-unt
     assert "Imogen Thwaite" in text and "{" not in text
 
 
-def test_an_out_of_scope_question_is_declined_plainly_and_kept_for_curation(chat_as, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+UNANSWERED = "can I wear smart glasses that record video on a home visit?"  # about IG, not in the knowledge base
+
+
+def test_an_ig_question_without_an_answer_is_declined_plainly_and_kept_for_curation(  # type: ignore[no-untyped-def]
+        chat_as, engine: Engine) -> None:
     sam = chat_as("sam.okafor@example.org")
-    [reply] = sam.say("how do I book annual leave for next month?")
+    [reply] = sam.say(UNANSWERED)
     assert "not confident" in reply.text and "data.protection@" in reply.text
     assert "Ask the IG team" in _labels(reply)
     referred = sam.say(action=reply.choices[-1].action)[0]
@@ -45,16 +49,31 @@ def test_an_out_of_scope_question_is_declined_plainly_and_kept_for_curation(chat
     with session_scope(engine) as session:
         gaps = curation.get_gaps(session=session)
         [notice] = outbox.get_all(session=session)
-    assert {(gap.signal, gap.question) for gap in gaps} == {
-        ("declined", "how do I book annual leave for next month?"),
-        ("referred", "how do I book annual leave for next month?"),
-    }
+    assert {(gap.signal, gap.question) for gap in gaps} == {("declined", UNANSWERED), ("referred", UNANSWERED)}
     assert notice.to_ig_team and "Sam Okafor" in notice.payload[0]["text"]
-    assert "annual leave" in notice.payload[0]["text"]
+    assert "smart glasses" in notice.payload[0]["text"]
+
+
+def test_a_message_not_about_ig_is_told_so_and_not_kept_as_a_knowledge_gap(  # type: ignore[no-untyped-def]
+        chat_as, engine: Engine) -> None:
+    sam = chat_as("sam.okafor@example.org")
+    [reply] = sam.say("how do I book annual leave for next month?")
+    assert reply.text.startswith("I don't think that's an Information Governance question")
+    assert _labels(reply) == ["It is about IG: ask the IG team"], "no IG entries offered for it"
+    with session_scope(engine) as session:
+        assert curation.get_gaps(session=session) == []
+    referred = sam.text(action=reply.choices[0].action)
+    assert "Saved for the IG team as Q-" in referred
+    with session_scope(engine) as session:
+        gaps = curation.get_gaps(session=session)
+        [notice] = outbox.get_all(session=session)
+    assert [(gap.signal, gap.question, gap.entry_id) for gap in gaps] == [
+        ("referred", "how do I book annual leave for next month?", None)]
+    assert notice.to_ig_team and "annual leave" in notice.payload[0]["text"]
 
 
 def test_someone_elses_declined_question_cannot_be_passed_on(chat_as, engine: Engine) -> None:  # type: ignore[no-untyped-def]
-    [declined] = chat_as("sam.okafor@example.org").say("how do I book annual leave for next month?")
+    [declined] = chat_as("sam.okafor@example.org").say(UNANSWERED)
     [reply] = chat_as("aisha.qureshi@example.org").say(action=declined.choices[-1].action)
     assert "Saved for the IG team" not in reply.text
     with session_scope(engine) as session:
@@ -63,7 +82,7 @@ def test_someone_elses_declined_question_cannot_be_passed_on(chat_as, engine: En
 
 def test_personal_identifiers_are_warned_about_and_never_stored(chat_as, engine: Engine) -> None:  # type: ignore[no-untyped-def]
     sam = chat_as("sam.okafor@example.org")
-    [reply] = sam.say(f"what's the parking like for patient {NHS_NUMBER} on 07700 900123?")
+    [reply] = sam.say(f"can I wear smart glasses that record patient {NHS_NUMBER} on 07700 900123?")
     assert any("don't paste personal details" in note for note in reply.notes)
     with session_scope(engine) as session:
         stored = " ".join(item.question for item in session.exec(select(CurationItem)))
@@ -112,7 +131,7 @@ def _igbot(*arguments: str, cwd: Path | None = None,
 def test_ask_prints_one_json_object(tmp_path: Path) -> None:
     result = _igbot("ask", "is it ok to use public wifi for work?", "--json")
     answer = json.loads(result.stdout)
-    assert set(answer) == {"answered", "answer", "entry_id", "score", "sources", "related"}
+    assert set(answer) == {"answered", "off_topic", "answer", "entry_id", "score", "sources", "related"}
     assert answer["answered"] is True and answer["entry_id"]
     assert all(set(source) == {"title", "ref", "url"} for source in answer["sources"])
     declined = json.loads(_igbot("ask", "tell me a joke", "--json").stdout)

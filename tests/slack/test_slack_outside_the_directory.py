@@ -15,7 +15,7 @@ OTHER_VISITOR = "UVISITOR2"
 
 async def test_another_outsider_cannot_pass_on_a_visitors_question(slack: SlackWorkspace, assistant: Assistant) -> None:
     slack.api.emails[OTHER_VISITOR] = "another.locum@agency.example"
-    await slack.dm(VISITOR, "how do I book annual leave for next month?")
+    await slack.dm(VISITOR, "can I wear smart glasses that record video on a home visit?")
     [answer] = await slack.api.wait_for("chat.postMessage")
     assert buttons(answer)["Ask the IG team"].startswith("kb:refer-declined:")
 

@@ -19,7 +19,7 @@ async def _referrals(assistant: Assistant) -> list[CurationItem]:
 
 
 async def test_a_replayed_click_is_acted_on_once(slack: SlackWorkspace, assistant: Assistant) -> None:
-    await slack.dm(SAM, "how do I book annual leave for next month?")
+    await slack.dm(SAM, "can I wear smart glasses that record video on a home visit?")
     [answer] = await slack.api.wait_for("chat.postMessage")
     for _ in range(3):
         assert (await slack.click(SAM, answer, "Ask the IG team", trigger_id="trigger.replayed"))[0] == 200
@@ -40,7 +40,7 @@ async def test_a_click_replayed_to_another_replica_is_acted_on_once(
     try:
         async with igbot_server(second) as second_url:
             other_replica = SlackWorkspace(server_url=second_url, api=slack_api, session=slack.session)
-            await slack.dm(SAM, "how do I book annual leave for next month?")
+            await slack.dm(SAM, "can I wear smart glasses that record video on a home visit?")
             [answer] = await slack_api.wait_for("chat.postMessage")
             await slack.click(SAM, answer, "Ask the IG team", trigger_id="trigger.twice")
             await slack_api.wait_for("chat.postMessage", count=2)

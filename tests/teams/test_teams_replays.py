@@ -12,7 +12,7 @@ from storage.engine import session_scope
 
 async def test_a_replayed_card_press_is_acted_on_once(igbot: Igbot, connector: FakeConnector, sam: TeamsUser,
                                                       engine: Engine) -> None:
-    await igbot.post(sam.says(connector.url, "how do I book annual leave for next month?"))
+    await igbot.post(sam.says(connector.url, "can I wear smart glasses that record video on a home visit?"))
     [answer] = await connector.wait_for(1)
     press = sam.presses(connector.url, answer.buttons["Ask the IG team"])
     for _ in range(3):

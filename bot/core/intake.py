@@ -52,6 +52,7 @@ KEEP_PROCESSED = dt.timedelta(days=1)  # processed rows (keys and times only) ke
 FORGET_INTERVAL = dt.timedelta(hours=1)
 CLAIM_BATCH = 100
 MAX_IN_FLIGHT = 64  # turns at once; each waits on the database or a platform's API most of its time
+TAKE_UP_SHARE = 4  # waiting events are claimed once this share of the places (a quarter) is free: one claim a batch
 
 
 class NotAccepting(Exception):
@@ -172,7 +173,7 @@ class Intake:
         self.in_flight.pop(event_id, None)
         if not task.cancelled() and task.exception() is not None:  # recording the outcome failed: the lease runs out
             log_unexpected(task.exception() or Exception(), context=f"received event={event_id}")
-        if self._waiting and self._taking_up is None and self.room() >= max(1, self.capacity // 4):
+        if self._waiting and self._taking_up is None and self.room() >= max(1, self.capacity // TAKE_UP_SHARE):
             self._taking_up = asyncio.ensure_future(self._take_up_waiting())
 
     async def _take_up_waiting(self) -> None:

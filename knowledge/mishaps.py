@@ -36,15 +36,16 @@ class MishapKind:
 
 @dataclass(frozen=True)
 class Mishaps:
-    """The kinds of mishap, in the order they are tried, and the wordings that ask how to avoid one."""
+    """The kinds of mishap, in the order they are tried, and the wordings that make a message an
+    ordinary question though it uses a mishap's words (how to avoid one; a person gone missing)."""
 
     kinds: tuple[MishapKind, ...]
-    prevention: tuple[re.Pattern[str], ...]
+    ordinary: tuple[re.Pattern[str], ...]
 
     def entry_id_for(self, message: str) -> str | None:
         """The incident entry for the mishap `message` describes, or None when it describes none."""
         text = " ".join(message.lower().replace("\u2019", "'").split())[:READ_CHARACTERS]
-        if any(pattern.search(text) for pattern in self.prevention):
+        if any(pattern.search(text) for pattern in self.ordinary):
             return None
         for kind in self.kinds:
             if any(pattern.search(text) for pattern in kind.patterns):
@@ -74,7 +75,7 @@ def load_mishaps(path: Path | str = MISHAPS_PATH) -> Mishaps:
         kinds.append(MishapKind(entry_id=item["entry"],
                                 patterns=_compiled(item.get("patterns") or [], where=f"{path}: kind {number}")))
     return Mishaps(kinds=tuple(kinds),
-                   prevention=_compiled(data.get("prevention") or [], where=f"{path}: prevention"))
+                   ordinary=_compiled(data.get("ordinary") or [], where=f"{path}: ordinary"))
 
 
 def _compiled(patterns: Sequence[object], *, where: str) -> tuple[re.Pattern[str], ...]:

@@ -63,6 +63,7 @@ MISHAPS = [
     ("someone rang pretending to be from IT and i gave them my password", "blagging-phone-calls"),
     ("my teams account is messaging people things i didn't send", "hacking-or-account-compromise"),
     ("a client took a photo of the whiteboard with everyone's names on", "disclosure-to-the-wrong-people"),
+    ("my phone went missing on the train with client texts on it", "lost-device-what-to-do"),
 ]
 
 NOT_MISHAPS = [
@@ -83,6 +84,10 @@ NOT_MISHAPS = [
     "i think the way we store files is risky but nothing has gone wrong yet",
     "can I read out test results to a client on the phone",
     "what's the safest way to fax a referral",
+    "the police are on the phone saying a client is missing and they need his address urgently",
+    "a young person we support has gone missing from home, can I give the police her records",
+    "the missing persons team wants our notes on him",
+    "a social worker was on the phone asking where her client's file is kept",
 ]
 
 

@@ -1,7 +1,7 @@
 """The text analysis shared by questions and entries: words, stems, synonyms, stop words.
 
 A text goes through the same steps whichever side it comes from (see synonyms.yaml): lower
-case, contractions expanded, spellings made British, a light stemmer, each synonym phrase
+case, contractions expanded, text-speak written out, spellings made British, a light stemmer, each synonym phrase
 replaced by its canonical term (longest phrase first), stop words dropped, and out-of-scope
 phrases ("annual leave") marked with OUT_OF_SCOPE.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -26,11 +26,18 @@ class Language:
     """Stop words, spelling variants and synonyms, as loaded from synonyms.yaml."""
 
     stopwords: frozenset[str]
-    spellings: Mapping[str, str]
+    spellings: Mapping[str, str]  # the shorthand's words included
     keep_whole: frozenset[str]
     phrases: Mapping[tuple[str, ...], str]
     longest_phrase: Mapping[str, int]
     words: frozenset[str]
+    shorthand: Mapping[str, str] = field(default_factory=dict)
+
+    def written_out(self, text: str) -> str:
+        """`text` with its text-speak written out in full ("txt" -> "text"), the rest as it is:
+        what the meaning signal reads, so that it sees the words the search sees."""
+        return _SHORTHAND_WORD.sub(lambda match: self.shorthand.get(match.group().lower(), match.group()),
+                                   text) if self.shorthand else text
 
 
 def load_language(path: Path | str = SYNONYMS_PATH) -> Language:
@@ -38,7 +45,8 @@ def load_language(path: Path | str = SYNONYMS_PATH) -> Language:
     path = Path(path)
     data: Any = read_yaml(path) or {}
     stopwords = frozenset(re.findall(r"[a-z0-9]+", str(data.get("stopwords", "")).lower()))
-    spellings = {str(k).lower(): str(v).lower() for k, v in data.get("spellings", {}).items()}
+    shorthand = {str(k).lower(): str(v).lower() for k, v in (data.get("shorthand") or {}).items()}
+    spellings = {str(k).lower(): str(v).lower() for k, v in (data.get("spellings") or {}).items()} | shorthand
     keep_whole = frozenset(str(word).lower() for word in data.get("keep_whole", []))
     bare = Language(stopwords, spellings, keep_whole, {}, {}, frozenset())
     phrases: dict[tuple[str, ...], str] = {}
@@ -59,10 +67,11 @@ def load_language(path: Path | str = SYNONYMS_PATH) -> Language:
     longest: dict[str, int] = {}
     for key in phrases:
         longest[key[0]] = max(longest.get(key[0], 0), len(key))
-    return Language(stopwords, spellings, keep_whole, phrases, longest, frozenset(words))
+    return Language(stopwords, spellings, keep_whole, phrases, longest, frozenset(words), shorthand)
 
 
 _IT_TEAM = re.compile(r"\bIT\b")
+_SHORTHAND_WORD = re.compile(r"\b[A-Za-z0-9]+\b")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _IRREGULAR = {"can't": ["can", "not"], "won't": ["will", "not"], "shan't": ["shall", "not"]}
 

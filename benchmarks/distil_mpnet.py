@@ -49,10 +49,9 @@ import torch  # type: ignore[import-not-found]
 from tokenizers import Tokenizer  # type: ignore[import-not-found]
 from transformers import AutoModel  # type: ignore[import-not-found]
 
-from knowledge.entries import load_entries
-from knowledge.semantic import EMBEDDINGS_PATH, VOCABULARY_PATH, StaticEmbeddings, word_pieces
+from knowledge.semantic import EMBEDDINGS_PATH, VOCABULARY_PATH
+from static_distillation import distil, pieces_in_order, tokenizer_differences, write_embeddings
 
-SIF = 1e-4
 FIRST_WORD_ID = 2000  # "the": from here mpnet's (BERT's) pieces are in order of frequency
 BATCH = 256
 MODEL_FOLDER = "all-mpnet-base-v2"
@@ -88,36 +87,6 @@ def piece_outputs(model: torch.nn.Module, size: int, *, bos: int, eos: int) -> t
     return np.concatenate(at_piece), np.concatenate(means)
 
 
-def distil(vectors: np.ndarray, dimensions: int) -> np.ndarray:
-    """PCA to `dimensions`, then model2vec's Zipf weighting by frequency rank."""
-    centred = vectors - vectors.mean(axis=0)
-    _, _, components = np.linalg.svd(centred, full_matrices=False)
-    reduced = centred @ components[:dimensions].T
-    rank = np.maximum(np.arange(len(reduced)) - FIRST_WORD_ID, 0).astype(np.float64)
-    inverse = 1 / (rank + 2)
-    probability = inverse / inverse.sum()
-    return reduced * (SIF / (SIF + probability))[:, None]
-
-
-def quantised(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    scales = np.abs(vectors).max(axis=1) / 127
-    scales[scales == 0] = 1.0
-    return np.round(vectors / scales[:, None]).astype(np.int8), scales.astype(np.float32)
-
-
-def tokenizer_differences(tokenizer: Tokenizer, vocabulary: dict[str, int]) -> tuple[int, list[str]]:
-    """How many entry texts there are, and each one knowledge/semantic.py splits otherwise."""
-    texts = [text for entry in load_entries()
-             for text in (entry.title, *entry.questions, *entry.tags, entry.answer)]
-    differences = []
-    for text in texts:
-        ours = word_pieces(text, vocabulary)
-        theirs = tokenizer.encode(text, add_special_tokens=False).tokens
-        if ours != theirs:
-            differences.append(f"{text[:80]!r}:\n    ours   {ours[:30]}\n    theirs {theirs[:30]}")
-    return len(texts), differences
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     source = parser.add_mutually_exclusive_group(required=True)
@@ -135,9 +104,7 @@ def main() -> int:
         tokenizer.no_padding()
         tokenizer.no_truncation()
         vocabulary = tokenizer.get_vocab()
-        pieces = sorted(vocabulary, key=vocabulary.__getitem__)
-        if [vocabulary[piece] for piece in pieces] != list(range(len(pieces))):
-            raise SystemExit("the vocabulary's ids are not 0 to n - 1")
+        pieces = pieces_in_order(vocabulary)
         if pieces[FIRST_WORD_ID] != "the" or "[UNK]" not in vocabulary:
             raise SystemExit(f"expected 'the' at {FIRST_WORD_ID} and an [UNK] piece")
         if arguments.cache and arguments.cache.exists():
@@ -158,13 +125,8 @@ def main() -> int:
             if arguments.cache:
                 np.savez(arguments.cache, piece=at_piece, mean=means)
     vectors = at_piece if arguments.pooling == "piece" else means
-    values, scales = quantised(distil(vectors, arguments.dimensions))
-    EMBEDDINGS_PATH.parent.mkdir(parents=True, exist_ok=True)
-    with EMBEDDINGS_PATH.open("wb") as file:
-        np.savez_compressed(file, vectors=values, scales=scales)
-    VOCABULARY_PATH.write_text("".join(f"{piece}\n" for piece in pieces), encoding="utf-8")
+    write_embeddings(distil(vectors, dimensions=arguments.dimensions, first_word_id=FIRST_WORD_ID), pieces)
     checked, differences = tokenizer_differences(tokenizer, vocabulary)
-    StaticEmbeddings.load()  # what igbot will read back, checked
     print(f"{len(pieces)} word pieces x {arguments.dimensions} dimensions ({arguments.pooling}) -> "
           f"{EMBEDDINGS_PATH} ({EMBEDDINGS_PATH.stat().st_size / 2**20:.1f} MiB) and {VOCABULARY_PATH}; "
           f"tokenizer differs on {len(differences)} of {checked} entry texts; "

@@ -64,6 +64,8 @@ MISHAPS = [
     ("my teams account is messaging people things i didn't send", "hacking-or-account-compromise"),
     ("a client took a photo of the whiteboard with everyone's names on", "disclosure-to-the-wrong-people"),
     ("my phone went missing on the train with client texts on it", "lost-device-what-to-do"),
+    ("found a referral letter in the recycling", "lost-paper-records"),
+    ("found some assessments by the bins in the car park", "lost-paper-records"),
 ]
 
 NOT_MISHAPS = [
@@ -88,6 +90,8 @@ NOT_MISHAPS = [
     "a young person we support has gone missing from home, can I give the police her records",
     "the missing persons team wants our notes on him",
     "a social worker was on the phone asking where her client's file is kept",
+    # "bin" as what they mean to do, not where records were found
+    "found boxes of old files in the cupboard, can we bin them",
 ]
 
 
@@ -171,3 +175,10 @@ def test_only_the_start_of_a_very_long_message_is_read_for_a_mishap() -> None:
     assert len(preamble) > READ_CHARACTERS
     assert mishaps.entry_id_for(mishap + preamble * 40) == "disclosure-to-the-wrong-people", "told at the start"
     assert mishaps.entry_id_for(preamble + mishap) is None, "told after the part that is read"
+
+
+def test_old_files_someone_means_to_bin_get_the_advice_on_destroying_records(index: KnowledgeIndex) -> None:
+    message = "found boxes of old files in the cupboard, can we bin them"
+    entries = {entry.id: entry for entry in index.entries}
+    answer = with_incident_advice(message, index.ask(message), mishaps=load_mishaps(), entries=entries)
+    assert answer.answered and answer.entry is not None and answer.entry.id == "destroying-records-sign-off"

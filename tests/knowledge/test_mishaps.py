@@ -83,6 +83,7 @@ NOT_MISHAPS = [
     "what happens to a leaver's files after they have left the organisation",
     "if my work phone gets nicked can they get into it",
     "we've lost the contract, what happens to the client records",
+    "tender lost, new provider wants all the client files",
     "i think the way we store files is risky but nothing has gone wrong yet",
     "can I read out test results to a client on the phone",
     "what's the safest way to fax a referral",

@@ -76,8 +76,27 @@ def test_staff_questions_with_typos_and_slang_get_the_right_entry(
 
 
 @pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("a client asked to see their records", "subject-access-requests"),
+        ("my client asked if she can see her records", "subject-access-requests"),
+        ("the police asked to see his records", "sharing-with-the-police"),
+        ("can i look at a client's notes if they aren't mine", "only-access-records-you-need"),
+        ("the CQC inspector asked to see our records", "cqc-inspection-access"),
+    ],
+)
+def test_who_asks_to_see_records_decides_the_answer(index: KnowledgeIndex, question: str, expected: str) -> None:
+    answer = index.ask(question)
+
+    assert answer.answered
+    assert answer.entry is not None and answer.entry.id == expected
+
+
+@pytest.mark.parametrize(
     "question",
-    ["what's the weather", "tell me a joke", "how do i book annual leave", "where can I park"],
+    ["what's the weather", "tell me a joke", "how do i book annual leave", "where can I park",
+     "the archive room light keeps flickering", "where's the accident book, a visitor tripped on the stairs",
+     "anyone want to join a whatsapp group for the christmas party"],
 )
 def test_questions_outside_information_governance_are_declined(
     index: KnowledgeIndex, question: str

@@ -66,6 +66,7 @@ MISHAPS = [
     ("my phone went missing on the train with client texts on it", "lost-device-what-to-do"),
     ("found a referral letter in the recycling", "lost-paper-records"),
     ("found some assessments by the bins in the car park", "lost-paper-records"),
+    ("client notes were left on the desk and a visitor read them", "lost-paper-records"),
 ]
 
 NOT_MISHAPS = [
@@ -84,6 +85,7 @@ NOT_MISHAPS = [
     "if my work phone gets nicked can they get into it",
     "we've lost the contract, what happens to the client records",
     "tender lost, new provider wants all the client files",
+    "paperwork left on desks overnight, is that ok",
     "i think the way we store files is risky but nothing has gone wrong yet",
     "can I read out test results to a client on the phone",
     "what's the safest way to fax a referral",

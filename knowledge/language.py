@@ -83,8 +83,8 @@ def words_of(text: str, *, language: Language) -> list[str]:
     text = _IT_TEAM.sub(" ict ", text).lower().replace("\u2019", "'").replace("\u2018", "'")
     words: list[str] = []
     for word in _WORD.findall(text):
-        if "'" not in word:  # most words: only the spelling to check
-            words.append(language.spellings.get(word, word))
+        if "'" not in word:  # most words: only the spelling to check ("48hrs" is two words)
+            words.extend(language.spellings.get(word, word).split())
         elif word in _IRREGULAR:
             words.extend(_IRREGULAR[word])
         elif word.endswith("n't"):

@@ -40,6 +40,10 @@ def test_text_speak_is_written_out_for_the_words_and_the_meaning(language: Langu
     assert language.written_out("the hwy code") == "the hwy code"
 
 
+def test_hours_run_together_with_their_number_are_two_words(language: Language) -> None:
+    assert words_of("write up within 48hrs", language=language) == ["write", "up", "within", "48", "hours"]
+
+
 def test_an_off_topic_phrase_is_marked(language: Language) -> None:
     assert "out_of_scope" in terms("when is the team away day", language)
 

@@ -64,6 +64,7 @@ def test_every_shipped_answer_renders_with_the_profile_values() -> None:
         ("who's the DPO", "dpo-role"),
         ("can i txt a client there appt time", "contacting-clients-at-home"),
         ("pls can u tell me abt the pwd rules", "strong-passwords"),
+        ("didnt write up my notes within 48hrs", "record-updates-48-hours"),
     ],
 )
 def test_staff_questions_with_typos_and_slang_get_the_right_entry(

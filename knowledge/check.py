@@ -6,6 +6,7 @@ a review date passed); warnings ask a curator to look (a long answer, a review d
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ def check_knowledge(
     source_keys, source_problems = _read_source_keys(sources_path)
     problems += source_problems
     problems += _duplicate_ids(entries)
+    problems += _repeated_questions(entries)
     known_ids = {entry.id for entry in entries}
     known_refs = set(policy_numbers) | source_keys
     for entry in entries:
@@ -108,6 +110,22 @@ def _duplicate_ids(entries: Sequence[Entry]) -> list[Problem]:
         for entry_id, files in files_by_id.items()
         if len(files) > 1
     ]
+
+
+def _repeated_questions(entries: Sequence[Entry]) -> list[Problem]:
+    """A question written twice, in one entry or two (case and punctuation aside): in one it only
+    weighs twice, in two it points the search both ways."""
+    first_seen: dict[str, str] = {}
+    problems = []
+    for entry in entries:
+        for question in entry.questions:
+            words = " ".join(re.findall(r"[a-z0-9]+", question.lower()))
+            if words not in first_seen:
+                first_seen[words] = entry.id
+                continue
+            where = "twice in this entry" if first_seen[words] == entry.id else f"also in {first_seen[words]}"
+            problems.append(_error(entry.origin, f"question '{question}' is {where}", entry.id))
+    return problems
 
 
 def _sources(entry: Entry, *, known_refs: set[str], sources_path: Path) -> list[Problem]:

@@ -16,12 +16,13 @@ SOURCES = "ico-breach:\n  title: Personal data breaches\n  url: https://ico.org.
 def entry(
     entry_id: str,
     *,
-    questions: str = '["How do I do this?", "how to do this"]',
+    questions: str | None = None,
     answer: str = "Ask {dpo_name} at {dp_email}.",
     sources: str = "[{ref: DQ402, section: Keeping data secure}]",
     related: str = "[]",
     review_by: str = "2027-11-30",
 ) -> str:
+    questions = questions or f'["How do I do {entry_id}?", "how to do {entry_id}"]'
     return (
         f"- id: {entry_id}\n  title: Title of {entry_id}\n  questions: {questions}\n"
         f"  answer: {answer!r}\n  sources: {sources}\n  related: {related}\n"
@@ -64,9 +65,17 @@ def test_sound_content_has_no_problems(tmp_path: Path) -> None:
 
 
 def test_a_duplicate_id_is_an_error(tmp_path: Path) -> None:
-    problems = check(tmp_path, entry("a"), entry("a"))
+    problems = check(tmp_path, entry("a"), entry("a", questions='["Another question?", "and another"]'))
 
     assert described(problems) == [("error", "a", "id used 2 times (also in file0.yaml, file1.yaml)")]
+
+
+def test_a_question_written_twice_is_an_error(tmp_path: Path) -> None:
+    problems = check(tmp_path, entry("a", questions='["Who is the DPO?", "who is the dpo", "the DPO"]'),
+                     entry("b", questions='["the dpo", "DPO email"]'))
+
+    assert described(problems) == [("error", "a", "question 'who is the dpo' is twice in this entry"),
+                                   ("error", "b", "question 'the dpo' is also in a")]
 
 
 def test_an_entry_without_sources_is_an_error(tmp_path: Path) -> None:
@@ -145,13 +154,13 @@ def test_problems_read_as_one_line_each(tmp_path: Path) -> None:
 
 def test_an_off_topic_example_that_is_also_an_entry_phrasing_is_an_error(tmp_path: Path) -> None:
     off_topic = tmp_path / "off-topic.yaml"
-    off_topic.write_text('kinds:\n  - kind: pay\n    examples: ["When is payday?", "how to do this?"]\n',
+    off_topic.write_text('kinds:\n  - kind: pay\n    examples: ["When is payday?", "how to do a?"]\n',
                          encoding="utf-8")
     problems = check_knowledge(entries_dir=_entries(tmp_path, entry("a")), sources_path=_sources(tmp_path),
                                policy_numbers=POLICIES, placeholder_names=PLACEHOLDERS, today=TODAY,
                                off_topic_path=off_topic)
     assert described(problems) == [
-        ("error", "a", "the example 'how to do this?' is also a phrasing of the entry; remove it from one")]
+        ("error", "a", "the example 'how to do a?' is also a phrasing of the entry; remove it from one")]
 
 
 def test_an_off_topic_file_without_examples_is_an_error(tmp_path: Path) -> None:

@@ -65,6 +65,7 @@ def test_every_shipped_answer_renders_with_the_profile_values() -> None:
         ("can i txt a client there appt time", "contacting-clients-at-home"),
         ("pls can u tell me abt the pwd rules", "strong-passwords"),
         ("didnt write up my notes within 48hrs", "record-updates-48-hours"),
+        ("whats 2fa", "multi-factor-authentication"),
     ],
 )
 def test_staff_questions_with_typos_and_slang_get_the_right_entry(

@@ -3,8 +3,9 @@
     uv run python benchmarks/eval_retrieval.py [--failures] [--tune-only] [--semantic-weight 0.5]
 
 For each split (tune and held-out from benchmarks/eval/questions.yaml, "fresh held-out"
-from benchmarks/eval/fresh-heldout.yaml, and "staff tune" and "staff fresh" from
-benchmarks/eval/staff-questions.yaml, when they exist; see eval_set.py) it prints:
+from benchmarks/eval/fresh-heldout.yaml, "staff tune" and "staff fresh" from
+benchmarks/eval/staff-questions.yaml, and the second staff set from
+benchmarks/eval/staff-questions-2.yaml, when they exist; see eval_set.py) it prints:
   * hit@1: the share of in-scope questions answered with the expected entry (a decline is a
     miss); also on the subset whose expected entry cites a DQ402 section;
   * top-1: the same without declining (is the best candidate the expected one?);
@@ -22,7 +23,8 @@ hits plus declined out-of-scope questions there) and applied unchanged to the he
 --semantic-weight W adds a row for igbot with the semantic signal's re-ordering at weight W
 (knowledge/semantic.py; off in the shipped settings), beside the shipped igbot.
 Expected entries are carried through merges of entries (eval/merged.yaml). --failures
-lists the tune splits' misses (tune and staff tune), never the held-out or fresh ones: the
+lists the tune splits' misses (tune, staff tune and the opened staff fresh), never the
+held-out or fresh ones: the
 engine is not tuned to them, and for those splits only aggregates are printed. --tune-only
 prints the tune splits alone: what to watch while changing the content, so that the held-out
 and fresh aggregates are printed only for a configuration worth reporting.

@@ -7,7 +7,12 @@
                               and titles, each with the facts a right answer must state; splits
                               "staff-tune" and "staff-fresh" (read when present). `expect:
                               new:<slug>` names a topic that had no entry when it was written:
-                              the entry with that id answers it
+                              the entry with that id answers it. staff-fresh was opened on
+                              7 December 2026, once the second set below had been commissioned:
+                              it is a tune split since
+    eval/staff-questions-2.yaml a second set of staff messages, written the same way by two
+                              people who had read only the entry ids and titles, committed
+                              before anything was tuned to it; split "staff-2" (held out)
     eval/merged.yaml          `merged_into: {old id: id it was merged into}`
 
 When two entries are merged, questions that expected the entry that went away expect the
@@ -28,11 +33,13 @@ EVAL_DIRECTORY = Path(__file__).resolve().parent / "eval"
 QUESTIONS_PATH = EVAL_DIRECTORY / "questions.yaml"
 FRESH_PATH = EVAL_DIRECTORY / "fresh-heldout.yaml"
 STAFF_PATH = EVAL_DIRECTORY / "staff-questions.yaml"
+SECOND_STAFF_PATH = EVAL_DIRECTORY / "staff-questions-2.yaml"
 MERGED_PATH = EVAL_DIRECTORY / "merged.yaml"
-SPLITS = ("tune", "heldout", "fresh", "staff-tune", "staff-fresh")
-TUNE_SPLITS = ("tune", "staff-tune")
+SPLITS = ("tune", "heldout", "fresh", "staff-tune", "staff-fresh", "staff-2")
+TUNE_SPLITS = ("tune", "staff-tune", "staff-fresh")
 SPLIT_NAMES = {"tune": "tune", "heldout": "held-out", "fresh": "fresh held-out",
-               "staff-tune": "staff tune", "staff-fresh": "staff fresh"}
+               "staff-tune": "staff tune", "staff-fresh": "staff fresh (opened, now tuned on)",
+               "staff-2": "second staff set"}
 NEW_ENTRY = "new:"
 
 
@@ -65,7 +72,8 @@ def load_merges(path: Path = MERGED_PATH) -> dict[str, str]:
 
 def load_questions(*, entry_ids: Collection[str], merges: Mapping[str, str] | None = None,
                    with_fresh: bool = True) -> list[EvalQuestion]:
-    """Tune and held-out questions, then the fresh held-out ones when that file exists.
+    """Tune and held-out questions, then the fresh held-out ones and the staff sets when those
+    files exist; `with_fresh=False` leaves out every split that is held out.
 
     An unknown expected id in questions.yaml stops the run; in the fresh file (written by
     someone else, never opened here) it is kept and simply cannot be hit, so that no fresh
@@ -86,7 +94,10 @@ def load_questions(*, entry_ids: Collection[str], merges: Mapping[str, str] | No
         for number, question in enumerate(staff, start=1):
             if question.split not in ("staff-tune", "staff-fresh"):
                 raise SystemExit(f"{STAFF_PATH}: question {number}: split must be staff-tune or staff-fresh")
-        questions += [q for q in staff if with_fresh or q.split == "staff-tune"]
+        questions += staff
+    if with_fresh and SECOND_STAFF_PATH.exists():
+        questions += [EvalQuestion(text=q.text, expected=q.expected, split="staff-2", facts=q.facts)
+                      for q in _read(SECOND_STAFF_PATH, merges=merges)]
     return questions
 
 

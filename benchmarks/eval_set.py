@@ -12,7 +12,8 @@
                               it is a tune split since
     eval/staff-questions-2.yaml a second set of staff messages, written the same way by two
                               people who had read only the entry ids and titles, committed
-                              before anything was tuned to it; split "staff-2" (held out)
+                              before anything was tuned to it; splits "staff-2-tune" and
+                              "staff-2-fresh" (held out)
     eval/merged.yaml          `merged_into: {old id: id it was merged into}`
 
 When two entries are merged, questions that expected the entry that went away expect the
@@ -35,11 +36,11 @@ FRESH_PATH = EVAL_DIRECTORY / "fresh-heldout.yaml"
 STAFF_PATH = EVAL_DIRECTORY / "staff-questions.yaml"
 SECOND_STAFF_PATH = EVAL_DIRECTORY / "staff-questions-2.yaml"
 MERGED_PATH = EVAL_DIRECTORY / "merged.yaml"
-SPLITS = ("tune", "heldout", "fresh", "staff-tune", "staff-fresh", "staff-2")
-TUNE_SPLITS = ("tune", "staff-tune", "staff-fresh")
+SPLITS = ("tune", "heldout", "fresh", "staff-tune", "staff-fresh", "staff-2-tune", "staff-2-fresh")
+TUNE_SPLITS = ("tune", "staff-tune", "staff-fresh", "staff-2-tune")
 SPLIT_NAMES = {"tune": "tune", "heldout": "held-out", "fresh": "fresh held-out",
                "staff-tune": "staff tune", "staff-fresh": "staff fresh (opened, now tuned on)",
-               "staff-2": "second staff set"}
+               "staff-2-tune": "second staff tune", "staff-2-fresh": "second staff fresh"}
 NEW_ENTRY = "new:"
 
 
@@ -89,15 +90,15 @@ def load_questions(*, entry_ids: Collection[str], merges: Mapping[str, str] | No
     if with_fresh and FRESH_PATH.exists():
         questions += [EvalQuestion(text=q.text, expected=q.expected, split="fresh")
                       for q in _read(FRESH_PATH, merges=merges)]
-    if STAFF_PATH.exists():
-        staff = _read(STAFF_PATH, merges=merges)
+    for path, splits in ((STAFF_PATH, ("staff-tune", "staff-fresh")),
+                         (SECOND_STAFF_PATH, ("staff-2-tune", "staff-2-fresh"))):
+        if not path.exists():
+            continue
+        staff = _read(path, merges=merges)
         for number, question in enumerate(staff, start=1):
-            if question.split not in ("staff-tune", "staff-fresh"):
-                raise SystemExit(f"{STAFF_PATH}: question {number}: split must be staff-tune or staff-fresh")
-        questions += staff
-    if with_fresh and SECOND_STAFF_PATH.exists():
-        questions += [EvalQuestion(text=q.text, expected=q.expected, split="staff-2", facts=q.facts)
-                      for q in _read(SECOND_STAFF_PATH, merges=merges)]
+            if question.split not in splits:
+                raise SystemExit(f"{path}: question {number}: split must be {' or '.join(splits)}")
+        questions += [q for q in staff if with_fresh or q.split in TUNE_SPLITS]
     return questions
 
 

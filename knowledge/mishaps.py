@@ -24,6 +24,7 @@ from knowledge.retrieval import Answer
 MISHAPS_PATH = Path(__file__).resolve().parent / "mishaps.yaml"
 INCIDENT_TAG = "incidents"
 READ_CHARACTERS = 800  # about 150 words; the slowest patterns take tens of milliseconds on this much
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,11 @@ class Mishaps:
         text = " ".join(message.lower().replace("\u2019", "'").split())[:READ_CHARACTERS]
         if any(pattern.search(text) for pattern in self.ordinary):
             return None
+        # What went wrong and what it happened to are told in one sentence: "we lost the
+        # retender ... the closed records" is two things, not lost records.
+        sentences = _SENTENCE_END.split(text)
         for kind in self.kinds:
-            if any(pattern.search(text) for pattern in kind.patterns):
+            if any(pattern.search(sentence) for pattern in kind.patterns for sentence in sentences):
                 return kind.entry_id
         return None
 

@@ -67,6 +67,7 @@ MISHAPS = [
     ("found a referral letter in the recycling", "lost-paper-records"),
     ("found some assessments by the bins in the car park", "lost-paper-records"),
     ("client notes were left on the desk and a visitor read them", "lost-paper-records"),
+    ("I lost my bag on the bus. My visit notes were in it.", "lost-paper-records"),
 ]
 
 NOT_MISHAPS = [
@@ -95,6 +96,9 @@ NOT_MISHAPS = [
     "a social worker was on the phone asking where her client's file is kept",
     # "bin" as what they mean to do, not where records were found
     "found boxes of old files in the cupboard, can we bin them",
+    # a mishap's words in one sentence and what they might have happened to in another
+    "New starters got a bit lost in their first week. Do I need to keep a record of their induction?",
+    "We lost out on the county service. Who keeps the closed files now?",
 ]
 
 

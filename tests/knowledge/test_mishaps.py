@@ -84,6 +84,7 @@ NOT_MISHAPS = [
     "can clients hear us talking in the interview room",
     "what happens to a leaver's files after they have left the organisation",
     "if my work phone gets nicked can they get into it",
+    "what protections do work laptops have in case they are lost or stolen",
     "we've lost the contract, what happens to the client records",
     "tender lost, new provider wants all the client files",
     "paperwork left on desks overnight, is that ok",

@@ -95,6 +95,21 @@ def test_who_asks_to_see_records_decides_the_answer(index: KnowledgeIndex, quest
 
 
 @pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("is it ok to paste a client's assessment into chatgpt to tidy it up", "ai-tools"),
+        ("the mappa coordinator wants to know about my client's drug use", "mappa"),
+        ("my client has dementia and can't decide who we tell, what can i share", "mental-capacity"),
+        ("her daughter says she has power of attorney, can i tell her how mum is doing", "lasting-power-of-attorney"),
+        ("another agency sent us a client's records by mistake", "receiving-information-in-error"),
+        ("can i take my work laptop with me when i visit family abroad", "working-abroad"),
+    ],
+)
+def test_topics_with_their_own_entry_get_it(index: KnowledgeIndex, question: str, expected: str) -> None:
+    assert answered_with(index, question) == expected
+
+
+@pytest.mark.parametrize(
     "question",
     ["what's the weather", "tell me a joke", "how do i book annual leave", "where can I park",
      "the archive room light keeps flickering", "where's the accident book, a visitor tripped on the stairs",

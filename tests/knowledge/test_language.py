@@ -34,6 +34,10 @@ def test_homework_is_not_working_from_home(language: Language) -> None:
     assert "homeworking" not in terms("my son's homework", language)
 
 
+def test_a_care_plan_is_not_a_car(language: Language) -> None:
+    assert set(terms("left the notes in my car", language)).isdisjoint(terms("send the care plan", language))
+
+
 def test_text_speak_is_written_out_for_the_words_and_the_meaning(language: Language) -> None:
     assert terms("can i txt ur mgr", language) == terms("can i text your manager", language)
     assert language.written_out("Can I TXT the client's appt?") == "Can I text the client's appointment?"

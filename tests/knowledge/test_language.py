@@ -38,6 +38,13 @@ def test_a_care_plan_is_not_a_car(language: Language) -> None:
     assert set(terms("left the notes in my car", language)).isdisjoint(terms("send the care plan", language))
 
 
+def test_only_sectioned_and_female_cutting_name_the_mental_health_act_and_fgm(language: Language) -> None:
+    assert "mental_health_act" in terms("client was sectioned last night", language)
+    assert "mental_health_act" not in terms("which section of the policy covers this", language)
+    assert "fgm" in terms("she told me about female cutting in her family", language)
+    assert "fgm" not in terms("can I cut the names out of the report", language)
+
+
 def test_text_speak_is_written_out_for_the_words_and_the_meaning(language: Language) -> None:
     assert terms("can i txt ur mgr", language) == terms("can i text your manager", language)
     assert language.written_out("Can I TXT the client's appt?") == "Can I text the client's appointment?"

@@ -20,10 +20,10 @@ EVAL_DIRECTORY = Path(__file__).resolve().parents[2] / "benchmarks" / "eval"
 # The search alone (benchmarks/eval_retrieval.py also credits the incident advice a mishap gets,
 # so its figures are a question or two higher), on the three splits nothing is tuned to. The
 # floors sit just under the figures, so a change that loses right answers or lets off-topic
-# messages through fails here. Held-out: 71 of 77, all 20 off-topic declined; fresh held-out:
-# 88 of 90, all 25 declined; staff fresh: 258 of 306, 59 of 70 declined.
+# messages through fails here. Held-out: 70 of 77, all 20 off-topic declined; fresh held-out:
+# 87 of 90, all 25 declined; the second staff set's held-out split: 388 of 467, 64 of 75 declined.
 UNTUNED_FLOORS = [("questions.yaml", "heldout", 0.90, 0.95), ("fresh-heldout.yaml", "fresh", 0.96, 0.95),
-                  ("staff-questions.yaml", "staff-fresh", 0.84, 0.82)]
+                  ("staff-questions-2.yaml", "staff-2-fresh", 0.82, 0.84)]
 NEW_ENTRY = "new:"  # staff-questions.yaml names the entries written for it this way
 
 

@@ -23,9 +23,9 @@ hits plus declined out-of-scope questions there) and applied unchanged to the he
 --semantic-weight W adds a row for igbot with the semantic signal's re-ordering at weight W
 (knowledge/semantic.py; off in the shipped settings), beside the shipped igbot.
 Expected entries are carried through merges of entries (eval/merged.yaml). --failures
-lists the tune splits' misses (tune, staff tune and the opened staff fresh), never the
-held-out or fresh ones: the
-engine is not tuned to them, and for those splits only aggregates are printed. --tune-only
+lists the tune splits' misses (tune, staff tune, the opened staff fresh and the second staff
+tune), never the held-out or fresh ones: the engine is not tuned to them, and for those splits
+only aggregates are printed. --tune-only
 prints the tune splits alone: what to watch while changing the content, so that the held-out
 and fresh aggregates are printed only for a configuration worth reporting.
 """

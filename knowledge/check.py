@@ -119,7 +119,7 @@ def _repeated_questions(entries: Sequence[Entry]) -> list[Problem]:
     problems = []
     for entry in entries:
         for question in entry.questions:
-            words = " ".join(re.findall(r"[a-z0-9]+", question.lower()))
+            words = _plain(question)
             if words not in first_seen:
                 first_seen[words] = entry.id
                 continue
@@ -209,7 +209,8 @@ def _off_topic(path: Path, *, entries: Sequence[Entry]) -> list[Problem]:
 
 
 def _plain(text: str) -> str:
-    return " ".join(text.casefold().split()).strip(" ?.!")
+    """The words of `text` alone, so that case and punctuation never make two wordings differ."""
+    return " ".join(re.findall(r"[a-z0-9]+", text.casefold()))
 
 
 def _error(where: str, message: str, entry_id: str | None = None) -> Problem:

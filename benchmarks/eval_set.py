@@ -14,6 +14,9 @@
                               people who had read only the entry ids and titles, committed
                               before anything was tuned to it; splits "staff-2-tune" and
                               "staff-2-fresh" (held out)
+    eval/staff-questions-3.yaml a third set, written the same way by two more people once the
+                              second set's tune split had been tuned on; splits "staff-3-tune"
+                              and "staff-3-fresh" (held out)
     eval/merged.yaml          `merged_into: {old id: id it was merged into}`
 
 When two entries are merged, questions that expected the entry that went away expect the
@@ -35,12 +38,15 @@ QUESTIONS_PATH = EVAL_DIRECTORY / "questions.yaml"
 FRESH_PATH = EVAL_DIRECTORY / "fresh-heldout.yaml"
 STAFF_PATH = EVAL_DIRECTORY / "staff-questions.yaml"
 SECOND_STAFF_PATH = EVAL_DIRECTORY / "staff-questions-2.yaml"
+THIRD_STAFF_PATH = EVAL_DIRECTORY / "staff-questions-3.yaml"
 MERGED_PATH = EVAL_DIRECTORY / "merged.yaml"
-SPLITS = ("tune", "heldout", "fresh", "staff-tune", "staff-fresh", "staff-2-tune", "staff-2-fresh")
-TUNE_SPLITS = ("tune", "staff-tune", "staff-fresh", "staff-2-tune")
+SPLITS = ("tune", "heldout", "fresh", "staff-tune", "staff-fresh", "staff-2-tune", "staff-2-fresh",
+          "staff-3-tune", "staff-3-fresh")
+TUNE_SPLITS = ("tune", "staff-tune", "staff-fresh", "staff-2-tune", "staff-3-tune")
 SPLIT_NAMES = {"tune": "tune", "heldout": "held-out", "fresh": "fresh held-out",
                "staff-tune": "staff tune", "staff-fresh": "staff fresh (opened, now tuned on)",
-               "staff-2-tune": "second staff tune", "staff-2-fresh": "second staff fresh"}
+               "staff-2-tune": "second staff tune", "staff-2-fresh": "second staff fresh",
+               "staff-3-tune": "third staff tune", "staff-3-fresh": "third staff fresh"}
 NEW_ENTRY = "new:"
 
 
@@ -91,7 +97,8 @@ def load_questions(*, entry_ids: Collection[str], merges: Mapping[str, str] | No
         questions += [EvalQuestion(text=q.text, expected=q.expected, split="fresh")
                       for q in _read(FRESH_PATH, merges=merges)]
     for path, splits in ((STAFF_PATH, ("staff-tune", "staff-fresh")),
-                         (SECOND_STAFF_PATH, ("staff-2-tune", "staff-2-fresh"))):
+                         (SECOND_STAFF_PATH, ("staff-2-tune", "staff-2-fresh")),
+                         (THIRD_STAFF_PATH, ("staff-3-tune", "staff-3-fresh"))):
         if not path.exists():
             continue
         staff = _read(path, merges=merges)

@@ -56,7 +56,7 @@ def test_an_off_topic_message_is_declined(index: KnowledgeIndex, message: str) -
     ("where do I find the mandatory data protection training", "annual-training"),
     # Close to the off-topic examples in their words, not in what they ask.
     ("can a client have a copy of their notes", "subject-access-requests"),
-    ("how long have we got to tell the ICO about a breach", "breach-reporting-to-the-ico"),
+    ("how long have we got to tell the ICO about a breach", "breach-72-hour-clock"),
     ("can I photocopy a client file to take home", "paper-records-off-site"),
     ("can the DBS results be kept on the staff file", "criminal-offence-data"),
 ])

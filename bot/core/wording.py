@@ -18,7 +18,7 @@ HELP_FOOTER = (
     "For anything I can't help with, email {dp_email}."
 )
 
-CONSOLE_LEAVING = "(Ctrl-D or Ctrl-C leaves this chat. Anything in progress is kept for next time.)"
+CONSOLE_LEAVING = "(Type quit, or press Ctrl-D or Ctrl-C, to leave this chat. Anything in progress is kept for next time.)"
 
 CANCELLED = "OK, I've stopped that. Nothing more will be sent. Ask me anything, or type *help*."
 

@@ -14,6 +14,8 @@ from bot.core.conversation import Conversation
 from bot.core.neutralise import for_terminal
 
 _BOLD = re.compile(r"\*([^*\n]+)\*")
+# A line that is only one of these (a leading "/" allowed) ends the chat, as the end of the input does.
+LEAVING_WORDS = frozenset({"quit", "exit"})
 
 
 @dataclass
@@ -94,7 +96,7 @@ def run(chat: ConsoleChat, lines: TextIO, *, interactive: bool) -> None:
             chat.output.write("you> ")
             chat.output.flush()
         line = lines.readline()
-        if not line:
+        if not line or line.strip().lower().lstrip("/") in LEAVING_WORDS:
             break
         if line.strip():
             chat.say(line)

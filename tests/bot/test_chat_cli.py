@@ -130,6 +130,16 @@ def test_the_interactive_chat_greets_says_how_to_leave_then_answers(  # type: ig
     assert after_prompt.endswith("you> ")  # the prompt again, until the input ends
 
 
+@pytest.mark.parametrize("leaving", ["quit", "exit", "/quit", " Exit "])
+def test_typing_quit_leaves_the_chat_without_asking_it_as_a_question(  # type: ignore[no-untyped-def]  # chat_as: a factory
+        conversation: Conversation, chat_as, leaving: str) -> None:
+    output = io.StringIO()
+    chat = ConsoleChat(conversation=conversation, staff_id=chat_as("sam.okafor@example.org").staff_id, output=output)
+    run(chat, io.StringIO(f"{leaving}\nwho is our data protection officer\n"), interactive=True)
+    after_prompt = output.getvalue().split("you> ", 1)[1]
+    assert after_prompt == ""  # nothing answered, not even the question after it
+
+
 def test_importing_the_real_directory_into_a_new_database_brings_no_demo_staff(tmp_path: Path) -> None:
     staff = tmp_path / "staff.yaml"
     staff.write_text("- {email: ada.quill@example.org, name: Ada Quill, team: Harbour Recovery}\n"

@@ -82,7 +82,7 @@ def test_no_entry_speaks_in_out_of_scope_phrases_added_by_category() -> None:
 
 
 @pytest.mark.parametrize("message", [
-    "the copier keeps putting black streaks down every copy I make",
+    "the scanner on the first floor keeps saying it's offline when I scan documents",
     "how do I change my voicemail greeting on the desk phone",
     "what time is the post picked up from reception",
     "any good laptop deals for black friday",

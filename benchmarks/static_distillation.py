@@ -14,6 +14,8 @@ from knowledge.entries import load_entries
 from knowledge.semantic import EMBEDDINGS_PATH, VOCABULARY_PATH, StaticEmbeddings, word_pieces
 
 SIF = 1e-4
+# Stored beside the vectors by benchmarks/tune_embeddings.py: these vectors are tuned already.
+TUNED_MARK = "tuned"
 
 
 def pieces_in_order(vocabulary: dict[str, int]) -> list[str]:
@@ -36,15 +38,21 @@ def distil(vectors: np.ndarray, *, dimensions: int, first_word_id: int) -> np.nd
     return reduced * (SIF / (SIF + probability))[:, None]
 
 
-def write_embeddings(vectors: np.ndarray, pieces: list[str]) -> None:
-    """Store `vectors` as int8 rows with a scale each, and `pieces`, where igbot reads them,
-    then read them back as igbot does."""
+def quantised(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`vectors` as igbot stores them: int8 rows, and a float32 scale for each row."""
     scales = np.abs(vectors).max(axis=1) / 127
     scales[scales == 0] = 1.0
-    values = np.round(vectors / scales[:, None]).astype(np.int8)
+    return np.round(vectors / scales[:, None]).astype(np.int8), scales.astype(np.float32)
+
+
+def write_embeddings(vectors: np.ndarray, pieces: list[str], *, tuned: bool = False) -> None:
+    """Store `vectors` as int8 rows with a scale each, and `pieces`, where igbot reads them,
+    then read them back as igbot does; `tuned` marks vectors tune_embeddings.py wrote."""
+    values, scales = quantised(vectors)
     EMBEDDINGS_PATH.parent.mkdir(parents=True, exist_ok=True)
     with EMBEDDINGS_PATH.open("wb") as file:
-        np.savez_compressed(file, vectors=values, scales=scales.astype(np.float32))
+        marks = {TUNED_MARK: np.array(True)} if tuned else {}
+        np.savez_compressed(file, vectors=values, scales=scales, **marks)
     VOCABULARY_PATH.write_text("".join(f"{piece}\n" for piece in pieces), encoding="utf-8")
     StaticEmbeddings.load()
 

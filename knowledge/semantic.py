@@ -1,8 +1,9 @@
 """A semantic signal: how close a question's meaning is to each entry's phrasings.
 
 Static word-piece embeddings distilled once from the sentence-embedding model all-MiniLM-L6-v2
-(benchmarks/distil_embeddings.py, from PyPI packages; numbers in benchmarks/README.md) are
-shipped in knowledge/embeddings/. A text's vector is the mean of its word pieces' vectors, so a
+(benchmarks/distil_embeddings.py, from PyPI packages), then tuned so that each entry's phrasings
+lie close together and the off-topic examples away from them (benchmarks/tune_embeddings.py;
+numbers in benchmarks/README.md), are shipped in knowledge/embeddings/. A text's vector is the mean of its word pieces' vectors, so a
 question is embedded with numpy alone in well under a millisecond: no model runs while igbot
 answers, and nothing is fetched. Two texts that share no word ("my laptop got nicked" and "a
 stolen device") can still be close.
@@ -72,7 +73,7 @@ class StaticEmbeddings:
 
     def embed(self, text: str) -> np.ndarray:
         """`text`'s unit vector: the mean of its word pieces' vectors (zeros if it has none)."""
-        rows = self._rows(text)
+        rows = self.rows(text)
         if not rows:
             return np.zeros(self.dimensions, dtype=np.float32)
         mean: np.ndarray = self._vectors(rows).mean(axis=0)
@@ -84,7 +85,7 @@ class StaticEmbeddings:
         of texts is one gather and one sum, not a numpy call per text."""
         embedded = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         for start in range(0, len(texts), _BATCH):
-            rows = [self._rows(text) for text in texts[start:start + _BATCH]]
+            rows = [self.rows(text) for text in texts[start:start + _BATCH]]
             filled = [n for n, text_rows in enumerate(rows) if text_rows]
             if not filled:
                 continue
@@ -98,7 +99,9 @@ class StaticEmbeddings:
         vectors: np.ndarray = self.values[rows].astype(np.float32) * self.scales[rows, None]
         return vectors
 
-    def _rows(self, text: str) -> list[int]:
+    def rows(self, text: str) -> list[int]:
+        """The vocabulary rows of `text`'s word pieces, in order (the unknown piece's for a word
+        the vocabulary cannot spell)."""
         return [row for word in basic_words(text) for row in self._word_rows(word)]
 
     def _word_rows(self, word: str) -> tuple[int, ...]:

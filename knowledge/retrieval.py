@@ -16,8 +16,9 @@ Candidates are ranked by a blend of two signals:
     every question.
 The shortlist is then re-ordered by the blend plus a share of a semantic signal
 (knowledge/semantic.py): the cosine between the question and each candidate's nearest
-phrasing, from static embeddings distilled from a sentence-embedding model, so that a question
-worded unlike its entry's phrasings can still reach the entry that means the same.
+phrasing, from static embeddings distilled from a sentence-embedding model and tuned to the
+knowledge base's phrasings, so that a question worded unlike its entry's phrasings can still
+reach the entry that means the same.
 Whether to answer is a calibrated confidence (knowledge/confidence.py): a logistic model
 over the best candidate's signals, fitted on the tune split (benchmarks/fit_confidence.py)
 with a threshold chosen there. A message that is closer in meaning to an example of an
@@ -89,9 +90,9 @@ class RankingSettings:
     semantic_weight: float = 0.5
     # Decline a message whose nearest off-topic example is closer (cosine) than the answered entry's
     # nearest phrasing plus this margin; None leaves the off-topic examples out. Needs the semantic
-    # signal. 0.06 declines the most off-topic tune questions without losing a right answer there
-    # (benchmarks/README.md).
-    off_topic_margin: float | None = 0.06
+    # signal. With the tuned embeddings, -0.03 declines as many off-topic tune questions as 0.06
+    # did with the distilled ones, with the most right answers there (benchmarks/README.md).
+    off_topic_margin: float | None = -0.03
     # A number after a word ("principle 6") as one more BM25F field, so a question about one
     # numbered principle or rule finds the entry that names it rather than the overview.
     numbered_weight: float = 2.0

@@ -134,10 +134,30 @@ def with_vectors(embeddings: StaticEmbeddings, vectors: np.ndarray) -> StaticEmb
     return StaticEmbeddings(vocabulary=embeddings.vocabulary, values=values, scales=scales)
 
 
+@dataclass
+class Tally:
+    """What one set of vectors did with the held-out phrasings and off-topic examples."""
+
+    ranked_first: int = 0
+    answered_right: int = 0
+    answered_wrong: int = 0
+    declined: int = 0
+
+    def count(self, index: KnowledgeIndex, asked: Sequence[tuple[str, str]], off_topic: Sequence[str]) -> None:
+        for question, entry_id in asked:
+            ranked = index.rank(index.analyse(question), question=question)
+            answer = index.ask(question)
+            self.ranked_first += bool(ranked) and ranked[0].entry.id == entry_id
+            if answer.answered and answer.entry is not None:
+                self.answered_right += answer.entry.id == entry_id
+                self.answered_wrong += answer.entry.id != entry_id
+        self.declined += sum(not index.ask(text).answered for text in off_topic)
+
+
 def cross_validate(base: StaticEmbeddings, entries: Sequence[Entry], off_topic: Sequence[str]) -> None:
     vectors = base.values.astype(np.float64) * base.scales[:, None]
-    totals: dict[str, list[int]] = {"distilled": [0, 0, 0, 0], "tuned": [0, 0, 0, 0]}
-    asked_in_all = declined_of = 0
+    tallies = {"distilled": Tally(), "tuned": Tally()}
+    asked_in_all = off_topic_in_all = 0
     for fold in range(FOLDS):
         kept = [replace(entry, questions=tuple(q for n, q in enumerate(entry.questions) if n % FOLDS != fold))
                 for entry in entries]
@@ -147,20 +167,14 @@ def cross_validate(base: StaticEmbeddings, entries: Sequence[Entry], off_topic: 
         fold_tuned = with_vectors(base, averaged(vectors, texts_of(kept, kept_off_topic, base)))
         for name, embeddings in (("distilled", base), ("tuned", fold_tuned)):
             index = KnowledgeIndex.build(kept, embeddings=embeddings, off_topic=kept_off_topic)
-            counts = totals[name]
-            for question, entry_id in asked:
-                ranked = index.rank(index.analyse(question), question=question)
-                answer = index.ask(question)
-                counts[0] += bool(ranked) and ranked[0].entry.id == entry_id
-                counts[1] += answer.answered and answer.entry is not None and answer.entry.id == entry_id
-                counts[2] += answer.answered and answer.entry is not None and answer.entry.id != entry_id
-            counts[3] += sum(not index.ask(text).answered for text in held_off_topic)
+            tallies[name].count(index, asked, held_off_topic)
         asked_in_all += len(asked)
-        declined_of += len(held_off_topic)
+        off_topic_in_all += len(held_off_topic)
         print(f"fold {fold + 1} of {FOLDS} done", flush=True)
-    for name, (first, right, wrong, declined) in totals.items():
-        print(f"{name:>9}: top-1 {first / asked_in_all:.1%} ({first}/{asked_in_all}), answered right "
-              f"{right}, answered wrong {wrong}; off-topic examples declined {declined}/{declined_of}")
+    for name, tally in tallies.items():
+        print(f"{name:>9}: top-1 {tally.ranked_first / asked_in_all:.1%} ({tally.ranked_first}/{asked_in_all}), "
+              f"answered right {tally.answered_right}, answered wrong {tally.answered_wrong}; "
+              f"off-topic examples declined {tally.declined}/{off_topic_in_all}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

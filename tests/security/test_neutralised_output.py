@@ -31,13 +31,13 @@ def _no_controls(text: str) -> None:
 
 
 def test_kb_gaps_prints_a_stored_question_without_its_escape_codes(tmp_path: Path) -> None:
-    question = f"can I wear smart glasses {ESCAPES} on a home visit?"
+    question = f"may I wear smart glasses {ESCAPES} when I visit a client at home?"  # a gap: no entry answers it
     chat = _igbot(tmp_path, "chat", stdin=question + "\n")
     assert chat.returncode == 0, chat.stderr
     _no_controls(chat.stdout + chat.stderr)
     gaps = _igbot(tmp_path, "kb", "gaps")
     assert gaps.returncode == 0, gaps.stderr
-    assert "smart glasses" in gaps.stdout and "on a home visit" in gaps.stdout
+    assert "smart glasses" in gaps.stdout and "when I visit a client at home" in gaps.stdout
     _no_controls(gaps.stdout + gaps.stderr)
 
 

@@ -17,8 +17,8 @@ the knowledge base itself says belongs together, they rank messages worded unlik
 better (benchmarks/README.md has the figures). Run it again when many phrasings or off-topic
 examples have changed; without it the search still works, with the vectors tuned before.
 
-How, in three runs with different seeds whose vectors are averaged (one run varies by a few
-questions in a hundred; the average does not):
+How, in three runs with different seeds whose vectors are averaged (one run can differ from
+another by a few questions in a hundred; their average smooths that out):
   * every piece's vector v becomes (v + d) W, with d a learned correction for each piece
     (kept small by an L2 penalty on the pieces in each batch) and W one 256 x 256 map shared by
     all pieces (so pieces no phrasing uses move with the rest);

@@ -43,7 +43,7 @@ import argparse
 import random
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import torch  # type: ignore[import-not-found]
@@ -54,6 +54,7 @@ from knowledge.language import load_language
 from knowledge.off_topic import load_off_topic
 from knowledge.retrieval import KnowledgeIndex
 from knowledge.semantic import EMBEDDINGS_PATH, StaticEmbeddings
+from phrasing_cv import FOLDS, held_out_fold
 from static_distillation import TUNED_MARK, pieces_in_order, quantised, write_embeddings
 
 SEEDS = (0, 1, 2)
@@ -65,7 +66,6 @@ OFF_TOPIC_CEILING = 0.3
 CORRECTION_PENALTY = 1e-2
 CORRECTION_RATE = 3e-3
 MAP_RATE = 1e-3
-FOLDS = 3
 
 Rows = list[int]
 
@@ -91,7 +91,6 @@ def texts_of(entries: Sequence[Entry], off_topic: Sequence[str], embeddings: Sta
 
 def tuned(base: np.ndarray, texts: Texts, *, seed: int) -> np.ndarray:
     """The vectors of one run: (base + corrections) @ map, trained as the docstring says."""
-    torch.manual_seed(seed)
     draw = random.Random(seed)
     fixed = torch.from_numpy(base.astype(np.float32))
     corrections = torch.zeros_like(fixed, requires_grad=True)
@@ -128,6 +127,10 @@ def averaged(base: np.ndarray, texts: Texts) -> np.ndarray:
     return np.mean([tuned(base, texts, seed=seed) for seed in SEEDS], axis=0)
 
 
+def dequantised(embeddings: StaticEmbeddings) -> np.ndarray:
+    return embeddings.values.astype(np.float64) * embeddings.scales[:, None]
+
+
 def with_vectors(embeddings: StaticEmbeddings, vectors: np.ndarray) -> StaticEmbeddings:
     """`embeddings` with other vectors, stored as igbot stores them."""
     values, scales = quantised(vectors)
@@ -155,13 +158,11 @@ class Tally:
 
 
 def cross_validate(base: StaticEmbeddings, entries: Sequence[Entry], off_topic: Sequence[str]) -> None:
-    vectors = base.values.astype(np.float64) * base.scales[:, None]
+    vectors = dequantised(base)
     tallies = {"distilled": Tally(), "tuned": Tally()}
     asked_in_all = off_topic_in_all = 0
     for fold in range(FOLDS):
-        kept = [replace(entry, questions=tuple(q for n, q in enumerate(entry.questions) if n % FOLDS != fold))
-                for entry in entries]
-        asked = [(q, entry.id) for entry in entries for n, q in enumerate(entry.questions) if n % FOLDS == fold]
+        kept, asked = held_out_fold(entries, fold=fold)
         kept_off_topic = [t for n, t in enumerate(off_topic) if n % FOLDS != fold]
         held_off_topic = [t for n, t in enumerate(off_topic) if n % FOLDS == fold]
         fold_tuned = with_vectors(base, averaged(vectors, texts_of(kept, kept_off_topic, base)))
@@ -193,7 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cross_validate(base, entries, off_topic)
     else:
         texts = texts_of(entries, off_topic, base)
-        vectors = averaged(base.values.astype(np.float64) * base.scales[:, None], texts)
+        vectors = averaged(dequantised(base), texts)
         write_embeddings(vectors, pieces_in_order(dict(base.vocabulary)), tuned=True)
         print(f"tuned on {sum(map(len, texts.by_entry))} phrasings of {len(entries)} entries and "
               f"{len(texts.off_topic)} off-topic examples -> {EMBEDDINGS_PATH}")

@@ -3,10 +3,10 @@
 Static word-piece embeddings distilled once from the sentence-embedding model all-MiniLM-L6-v2
 (benchmarks/distil_embeddings.py, from PyPI packages), then tuned so that each entry's phrasings
 lie close together and the off-topic examples away from them (benchmarks/tune_embeddings.py;
-numbers in benchmarks/README.md), are shipped in knowledge/embeddings/. A text's vector is the mean of its word pieces' vectors, so a
-question is embedded with numpy alone in well under a millisecond: no model runs while igbot
-answers, and nothing is fetched. Two texts that share no word ("my laptop got nicked" and "a
-stolen device") can still be close.
+numbers in benchmarks/README.md), are shipped in knowledge/embeddings/. A text's vector is the
+mean of its word pieces' vectors, so a question is embedded with numpy alone in well under a
+millisecond: no model runs while igbot answers, and nothing is fetched. Two texts that share no
+word ("my laptop got nicked" and "a stolen device") can still be close.
 
 The word pieces are BERT's (uncased): accents removed, lower case, punctuation split off, then
 each word cut greedily into the longest pieces the vocabulary holds. The distillation script

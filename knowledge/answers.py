@@ -88,6 +88,9 @@ class KnowledgeAnswerer:
             metrics.DECLINES.inc()
             return [self._decline(turn, safe_question, result, notes)]
         metrics.ANSWERS.inc()
+        if result.close_call:
+            return [Reply(text=wording.CLOSE_CALL, notes=notes),
+                    *(self.entry_reply(entry, related=[], question=safe_question) for entry in (result.entry, *result.related))]
         return [self.entry_reply(result.entry, related=result.related, question=safe_question, notes=notes)]
 
     @cached_property

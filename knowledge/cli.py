@@ -65,6 +65,7 @@ def as_json(answerer: KnowledgeAnswerer, result: Answer) -> dict[str, Any]:
     return {
         "answered": entry is not None,
         "off_topic": result.off_topic,
+        "close_call": result.close_call,
         "answer": text,
         "entry_id": entry.id if entry else None,
         "score": round(result.score, 4),
@@ -78,6 +79,8 @@ def as_text(answerer: KnowledgeAnswerer, result: Answer) -> str:
     if not shown["answered"]:
         return f"(not answered{': not about IG' if shown['off_topic'] else ''}, score {shown['score']:.2f})"
     lines = [f"{shown['entry_id']} (score {shown['score']:.2f})", shown["answer"]]
+    if shown["close_call"]:
+        lines.insert(1, f"(a close call: the answer of {shown['related'][0]} is shown too)")
     lines += [f"Source: {source['ref']}" for source in shown["sources"]]
     return "\n".join(lines) + "\n"
 

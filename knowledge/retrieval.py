@@ -57,6 +57,8 @@ class Answer:
     When `answered` is false, `entry` is None and `related` holds up to two suggestions
     (candidates above the related floor) the bot may offer as "did you mean"; `off_topic` says
     the message is nearer an off-topic example than any entry (then no suggestion is offered).
+    When answered, `close_call` says the runner-up, first in `related`, fits the question almost
+    as well as `entry`: the bot shows both answers rather than guess between them.
     """
 
     answered: bool
@@ -64,6 +66,7 @@ class Answer:
     score: float
     related: list[Entry] = field(default_factory=list)
     off_topic: bool = False
+    close_call: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,11 @@ class RankingSettings:
     # signal. With the tuned embeddings, -0.03 declines as many off-topic tune questions as 0.06
     # did with the distilled ones, with the most right answers there (benchmarks/README.md).
     off_topic_margin: float | None = -0.03
+    # Show the runner-up's answer too when the best entry leads it by less than this in the order
+    # `ask` picks from (blend plus the semantic share); None shows one answer always. The widest
+    # margin at which the runner-up is the right entry in a third of such close calls on the tune
+    # splits (benchmarks/README.md).
+    close_call_margin: float | None = 0.04
     # A number after a word ("principle 6") as one more BM25F field, so a question about one
     # numbered principle or rule finds the entry that names it rather than the overview.
     numbered_weight: float = 2.0
@@ -124,6 +132,8 @@ class Signals(NamedTuple):
     # How much closer the nearest off-topic example is than the best entry's nearest phrasing
     # (None without the semantic signal or the examples).
     off_topic_lean: float | None = None
+    # The best entry's lead over the runner-up in that order (None when only one shares a term).
+    lead: float | None = None
 
 
 class KnowledgeIndex:
@@ -228,6 +238,9 @@ class KnowledgeIndex:
         if confidence < self.settings.threshold:
             suggestions = [c.entry for c in signals.leaders if c.score >= self.settings.related_floor]
             return Answer(answered=False, entry=None, score=confidence, related=suggestions)
+        if self.close_call(signals):
+            return Answer(answered=True, entry=signals.best, score=confidence,
+                          related=[self.entries[signals.others[0].position]], close_call=True)
         return Answer(answered=True, entry=signals.best, score=confidence,
                       related=self._related(signals.best, signals.others))
 
@@ -240,20 +253,26 @@ class KnowledgeIndex:
         # The confidence reads the best blend's signals and the runner-up's score only.
         leaders = [self._candidate(item, weights=weights) for item in shortlist[:2]]
         if self._phrasing_vectors is None:
+            lead = shortlist[0].score - shortlist[1].score if len(shortlist) > 1 else None
             return Signals(leaders=leaders, term_count=len(terms), best=self.entries[shortlist[0].position],
-                           others=shortlist[1:])
+                           others=shortlist[1:], lead=lead)
         vector = self._meaning(question)
-        ordered, closeness = self._reordered(vector, shortlist)
+        ordered, closeness, lead = self._reordered(vector, shortlist)
         lean = None
         if self._off_topic_vectors is not None and len(self._off_topic_vectors):
             lean = float((self._off_topic_vectors @ vector).max()) - closeness
         return Signals(leaders=leaders, term_count=len(terms), best=self.entries[ordered[0].position],
-                       others=ordered[1:], off_topic_lean=lean)
+                       others=ordered[1:], off_topic_lean=lean, lead=lead)
 
     def off_topic(self, signals: Signals) -> bool:
         """Whether the message means something an off-topic example says rather than the best entry."""
         margin = self.settings.off_topic_margin
         return margin is not None and signals.off_topic_lean is not None and signals.off_topic_lean > margin
+
+    def close_call(self, signals: Signals) -> bool:
+        """Whether the runner-up fits the message almost as well as the best entry."""
+        margin = self.settings.close_call_margin
+        return margin is not None and signals.lead is not None and signals.lead < margin
 
     def confidence(self, candidates: Sequence[Candidate], *, term_count: int) -> float:
         """How likely the best candidate answers the question, from 0 to 1."""
@@ -278,7 +297,7 @@ class KnowledgeIndex:
         from, in the order `ask` picks from (the semantic signal's re-ordering)."""
         shortlist, weights = self._shortlist(terms)
         if question is not None and self._phrasing_vectors is not None and shortlist:
-            shortlist, _ = self._reordered(self._meaning(question), shortlist)
+            shortlist, _, _ = self._reordered(self._meaning(question), shortlist)
         return [self._candidate(item, weights=weights) for item in shortlist]
 
     def _meaning(self, question: str) -> np.ndarray:
@@ -287,15 +306,16 @@ class KnowledgeIndex:
         return self._phrasing_vectors.embeddings.embed(self.language.written_out(question))
 
     def _reordered(self, vector: np.ndarray,
-                   shortlist: list[_Shortlisted]) -> tuple[list[_Shortlisted], float]:
+                   shortlist: list[_Shortlisted]) -> tuple[list[_Shortlisted], float, float | None]:
         """The shortlist by blend plus the semantic signal's share of each one's closeness to the
-        question's `vector`, and the closeness of the one now first."""
+        question's `vector`, the closeness of the one now first, and its lead over the second."""
         assert self._phrasing_vectors is not None
         closeness = self._phrasing_vectors.closeness(vector, [i.position for i in shortlist])
         weight = self.settings.semantic_weight
-        order = sorted(range(len(shortlist)),
-                       key=lambda n: shortlist[n].score + weight * closeness[n], reverse=True)
-        return [shortlist[n] for n in order], closeness[order[0]]
+        totals = [item.score + weight * near for item, near in zip(shortlist, closeness)]
+        order = sorted(range(len(shortlist)), key=totals.__getitem__, reverse=True)
+        lead = totals[order[0]] - totals[order[1]] if len(order) > 1 else None
+        return [shortlist[n] for n in order], closeness[order[0]], lead
 
     def _shortlist(self, terms: Sequence[str]) -> tuple[list[_Shortlisted], dict[str, float]]:
         """The best lexical candidates ordered by blended score, and each term's weight."""

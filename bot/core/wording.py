@@ -115,6 +115,8 @@ DECLINE = (
 
 DECLINE_WITH_SUGGESTIONS = DECLINE + " If you meant one of these, pick it:"
 
+CLOSE_CALL = "Your question could be about either of two things, so rather than guess, here are both answers."
+
 NOT_ABOUT_IG = (
     "I don't think that's an Information Governance question, so I'll leave it to the people who know. "
     "I help with confidentiality, sharing information, records, keeping information secure and reporting "

@@ -131,7 +131,7 @@ def _igbot(*arguments: str, cwd: Path | None = None,
 def test_ask_prints_one_json_object(tmp_path: Path) -> None:
     result = _igbot("ask", "is it ok to use public wifi for work?", "--json")
     answer = json.loads(result.stdout)
-    assert set(answer) == {"answered", "off_topic", "answer", "entry_id", "score", "sources", "related"}
+    assert set(answer) == {"answered", "off_topic", "close_call", "answer", "entry_id", "score", "sources", "related"}
     assert answer["answered"] is True and answer["entry_id"]
     assert all(set(source) == {"title", "ref", "url"} for source in answer["sources"])
     declined = json.loads(_igbot("ask", "tell me a joke", "--json").stdout)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.entries import Entry, KnowledgeError, Source
-from knowledge.retrieval import KnowledgeIndex, render_answer
+from knowledge.retrieval import KnowledgeIndex, RankingSettings, render_answer
 
 
 def entry(entry_id: str, title: str, questions: list[str], answer: str, *, tags: list[str],
@@ -93,6 +93,41 @@ def test_an_answer_comes_with_its_own_related_entry_first(index: KnowledgeIndex)
     assert [entry.id for entry in answer.related][:1] == ["change-password-if-compromised"]
     assert len(answer.related) <= 2
     assert answer.entry not in answer.related
+
+
+TWINS = [
+    entry("encrypted-laptops", "Encrypted laptops", ["are laptops encrypted"], "All work laptops are encrypted by IT.",
+          tags=["encryption"]),
+    entry("encrypted-tablets", "Encrypted tablets", ["are tablets encrypted"], "All work tablets are encrypted by IT.",
+          tags=["encryption"]),
+]
+
+
+def test_a_question_two_entries_fit_almost_equally_is_a_close_call_with_both() -> None:
+    index = KnowledgeIndex.build(TWINS, off_topic=())
+
+    answer = index.ask("are they encrypted")
+
+    assert answer.answered and answer.close_call
+    assert {answer.entry.id if answer.entry else "", *(other.id for other in answer.related)} == {
+        "encrypted-laptops", "encrypted-tablets"}
+
+
+def test_a_question_one_entry_fits_clearly_is_not_a_close_call() -> None:
+    index = KnowledgeIndex.build(TWINS, off_topic=())
+
+    answer = index.ask("is my work laptop encrypted")
+
+    assert answer.entry is not None and answer.entry.id == "encrypted-laptops"
+    assert not answer.close_call
+
+
+def test_without_a_close_call_margin_the_best_entry_alone_answers() -> None:
+    index = KnowledgeIndex.build(TWINS, off_topic=(), settings=RankingSettings(close_call_margin=None))
+
+    answer = index.ask("are they encrypted")
+
+    assert answer.answered and not answer.close_call
 
 
 def test_the_score_is_a_confidence_between_zero_and_one(index: KnowledgeIndex) -> None:

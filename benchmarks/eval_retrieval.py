@@ -14,7 +14,10 @@ benchmarks/eval/staff-questions-2.yaml, when they exist; see eval_set.py) it pri
     as the example organisation's profile renders it, states every expected fact (igbot only;
     a question without facts needs only the right entry);
   * confidently wrong: answers that are not right (the wrong entry, or any answer to an
-    out-of-scope question), per 100 questions of the split.
+    out-of-scope question), per 100 questions of the split;
+  * close calls: how many questions igbot answered with two entries' answers (the runner-up
+    fits almost as well), and for how many the second was the expected entry. The figures
+    above judge the first answer alone.
 Baselines rank the paragraphs of DQ402 (../shared/seeds/) with BM25 (rank-bm25) and with
 rapidfuzz (token_set_ratio, WRatio); a baseline hits when its best paragraph lies in a DQ402
 section the expected entry cites, so it can only hit questions whose entry cites DQ402. A
@@ -68,6 +71,7 @@ class Outcome:
     score: float
     got: str
     facts_stated: bool | None = None  # None: not scored (a baseline)
+    also: str | None = None  # a close call's runner-up, whose answer is shown too
 
     @property
     def hit(self) -> bool:
@@ -96,7 +100,8 @@ def igbot_outcomes(index: KnowledgeIndex, questions: Sequence[EvalQuestion],
         text = render_answer(entries[top], values) if top in entries else ""
         outcomes.append(Outcome(question=question, answered=answer.answered,
                                 top_right=top == question.expected, score=answer.score, got=top,
-                                facts_stated=states_facts(text, question.facts)))
+                                facts_stated=states_facts(text, question.facts),
+                                also=answer.related[0].id if answer.close_call else None))
     return outcomes
 
 
@@ -254,6 +259,10 @@ def main(argv: Sequence[str] | None = None) -> int:
               f" {'declined (OOS)':>16} {'key facts':>18} {'wrong per 100':>16}")
         for name, outcomes in rows:
             print(report(name, outcomes, split=split, dq402=dq402))
+        close_calls = [o for o in rows[0][1] if o.question.split == split and o.also]
+        print(f"  igbot showed two answers (a close call) to {len(close_calls)}; the second was the "
+              f"expected entry for {sum(1 for o in close_calls if o.also == o.question.expected)} "
+              f"(the figures above count the first answer alone)")
         if unknown:
             print(f"  ({unknown} expect an entry id the knowledge base does not have; counted as misses)")
     print("\n".join(calibration(rows[0][1])))

@@ -10,7 +10,14 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from bot.core.conversation import start_action
+from bot.core.chat import Channel, IncomingMessage
+from bot.core.clock import SettableClock
+from bot.core.conversation import Conversation, start_action
+from bot.core.profile import Profile
+from knowledge.answers import KnowledgeAnswerer, install
+from knowledge.citations import SourceCatalogue
+from knowledge.entries import Entry, Source
+from knowledge.retrieval import KnowledgeIndex
 from moments import MONDAY_MORNING
 from storage import curation, outbox
 from storage.curation import CurationItem, Signal
@@ -161,3 +168,28 @@ def test_kb_gaps_lists_old_questions_without_deleting_them(engine: Engine, datab
     assert [json.loads(line)["question"] for line in result.stdout.splitlines()] == ["where do I park?"]
     with session_scope(engine) as session:
         assert [item.question for item in session.exec(select(CurationItem))] == ["where do I park?"]
+
+
+TWINS = [
+    Entry(id="encrypted-laptops", title="Encrypted laptops", questions=("are laptops encrypted",),
+          answer="All work laptops are encrypted by IT.", sources=(Source(ref="DQ402"),), tags=("encryption",)),
+    Entry(id="encrypted-tablets", title="Encrypted tablets", questions=("are tablets encrypted",),
+          answer="All work tablets are encrypted by IT.", sources=(Source(ref="DQ402"),), tags=("encryption",)),
+]
+
+
+def test_a_close_call_shows_both_answers_each_with_its_buttons(engine: Engine, profile: Profile) -> None:
+    answerer = KnowledgeAnswerer(profile=profile, index=KnowledgeIndex.build(TWINS, off_topic=()),
+                                 sources=SourceCatalogue.load(profile))
+    conversation = Conversation(engine=engine, profile=profile, answerer=answerer, clock=SettableClock(MONDAY_MORNING))
+    install(conversation)
+
+    preface, first, second = conversation.handle_now(
+        IncomingMessage(channel=Channel.CONSOLE, staff_id=None, text=f"are they encrypted? it's about {NHS_NUMBER}"))
+
+    assert "either of two things" in preface.text and preface.notes, "the personal data warning comes first"
+    assert {first.title, second.title} == {"Encrypted laptops", "Encrypted tablets"}
+    assert {first.text, second.text} == {"All work laptops are encrypted by IT.", "All work tablets are encrypted by IT."}
+    for reply in (first, second):
+        assert _labels(reply) == ["Helpful", "Not helpful", "Ask the IG team"]
+        assert NHS_NUMBER not in " ".join(choice.action for choice in reply.choices)

@@ -23,7 +23,8 @@ Whether to answer is a calibrated confidence (knowledge/confidence.py): a logist
 over the best candidate's signals, fitted on the tune split (benchmarks/fit_confidence.py)
 with a threshold chosen there. A message that is closer in meaning to an example of an
 off-topic message (knowledge/off_topic.py) than to the entry it would get is declined too.
-Numbers in benchmarks/README.md.
+When the runner-up fits almost as well as the best entry (a close call), both are answered
+with, so that a guess between neighbours never stands alone. Numbers in benchmarks/README.md.
 """
 
 from __future__ import annotations

@@ -88,9 +88,10 @@ class KnowledgeAnswerer:
             metrics.DECLINES.inc()
             return [self._decline(turn, safe_question, result, notes)]
         metrics.ANSWERS.inc()
-        if result.close_call:
+        if result.close_call:  # the runner-up fits almost as well: both answers, rather than a guess
+            both = (result.entry, *result.related)
             return [Reply(text=wording.CLOSE_CALL, notes=notes),
-                    *(self.entry_reply(entry, related=[], question=safe_question) for entry in (result.entry, *result.related))]
+                    *(self.entry_reply(entry, related=[], question=safe_question) for entry in both)]
         return [self.entry_reply(result.entry, related=result.related, question=safe_question, notes=notes)]
 
     @cached_property

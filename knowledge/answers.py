@@ -89,6 +89,7 @@ class KnowledgeAnswerer:
             return [self._decline(turn, safe_question, result, notes)]
         metrics.ANSWERS.inc()
         if result.close_call:  # the runner-up fits almost as well: both answers, rather than a guess
+            metrics.CLOSE_CALLS.inc()
             both = (result.entry, *result.related)
             return [Reply(text=wording.CLOSE_CALL, notes=notes),
                     *(self.entry_reply(entry, related=[], question=safe_question) for entry in both)]

@@ -27,6 +27,8 @@ DECLINES = Counter("igbot_declines", "Questions the knowledge base could not ans
                    registry=REGISTRY)
 NOT_ABOUT_IG = Counter("igbot_not_about_ig", "Messages declined as not about Information Governance (not kept)",
                        registry=REGISTRY)
+CLOSE_CALLS = Counter("igbot_close_calls", "Questions answered with two entries' answers, the runner-up fitting almost "
+                      "as well (counted among the answers too)", registry=REGISTRY)
 DELIVERIES = Counter("igbot_deliveries", "Outbox messages this process delivered", registry=REGISTRY)
 DELIVERY_FAILURES = Counter("igbot_delivery_failures",
                             "Delivery attempts that failed, by what follows: retry, or dead_letter (given up)",

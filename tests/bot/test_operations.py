@@ -128,9 +128,10 @@ async def test_metrics_show_answers_declines_deliveries_failures_and_the_outbox(
                 before = await scrape()
                 slack = SlackWorkspace(server_url=url, api=api, session=session)
                 await slack.dm(SAM, "how do I report a data breach?")
+                await slack.dm(SAM, "how long have we got to tell the ICO about a breach")  # a close call: two answers
                 await slack.dm(SAM, "can I wear smart glasses that record video on a home visit?")
                 await slack.dm(SAM, "what time does the staff canteen open on saturdays?")
-                await api.wait_for("chat.postMessage", count=3)
+                await api.wait_for("chat.postMessage", count=6)
                 with session_scope(assistant.engine) as db:
                     now = assistant.clock.now()
                     queue(session=db, dedup_key="for-the-team", replies=[Reply(text="a notice")], now=now,
@@ -144,7 +145,7 @@ async def test_metrics_show_answers_declines_deliveries_failures_and_the_outbox(
                     [given_up] = [m for m in outbox_rows(session=db) if m.dedup_key == "given-up"]
                     given_up.status = OutboxStatus.FAILED.value
                     db.add(given_up)
-                await api.wait_for("chat.postMessage", count=4)
+                await api.wait_for("chat.postMessage", count=7)
                 after = await scrape()
 
                 def grew(name: str) -> float:
@@ -157,13 +158,14 @@ async def test_metrics_show_answers_declines_deliveries_failures_and_the_outbox(
                     await asyncio.sleep(0.05)
                     after = await scrape()
 
-            assert grew("igbot_answers_total{}") == 1
+            assert grew("igbot_answers_total{}") == 2
+            assert grew("igbot_close_calls_total{}") == 1
             assert grew("igbot_declines_total{}") == 1
             assert grew("igbot_not_about_ig_total{}") == 1
             assert grew("igbot_deliveries_total{}") >= 1
             assert grew('igbot_delivery_failures_total{then="retry"}') >= 1
             assert grew('igbot_http_requests_total{route="/slack/events",status="200"}') >= 2
-            assert grew('igbot_turn_seconds_count{channel="slack"}') == 3
+            assert grew('igbot_turn_seconds_count{channel="slack"}') == 4
             assert any(name.startswith("igbot_turn_seconds_bucket{") for name in after), "turn latency is a histogram"
             assert after["igbot_outbox_dead_letters{}"] == 1
             assert after["igbot_outbox_pending{}"] >= 1, "the message for nobody waits to be tried again"

@@ -14,9 +14,9 @@ from bot.core.chat import Channel, IncomingMessage
 from bot.core.clock import SettableClock
 from bot.core.conversation import Conversation, start_action
 from bot.core.profile import Profile
+from close_call import TWINS
 from knowledge.answers import KnowledgeAnswerer, install
 from knowledge.citations import SourceCatalogue
-from knowledge.entries import Entry, Source
 from knowledge.retrieval import KnowledgeIndex
 from moments import MONDAY_MORNING
 from storage import curation, outbox
@@ -168,14 +168,6 @@ def test_kb_gaps_lists_old_questions_without_deleting_them(engine: Engine, datab
     assert [json.loads(line)["question"] for line in result.stdout.splitlines()] == ["where do I park?"]
     with session_scope(engine) as session:
         assert [item.question for item in session.exec(select(CurationItem))] == ["where do I park?"]
-
-
-TWINS = [
-    Entry(id="encrypted-laptops", title="Encrypted laptops", questions=("are laptops encrypted",),
-          answer="All work laptops are encrypted by IT.", sources=(Source(ref="DQ402"),), tags=("encryption",)),
-    Entry(id="encrypted-tablets", title="Encrypted tablets", questions=("are tablets encrypted",),
-          answer="All work tablets are encrypted by IT.", sources=(Source(ref="DQ402"),), tags=("encryption",)),
-]
 
 
 def test_a_close_call_shows_both_answers_each_with_its_buttons(engine: Engine, profile: Profile) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from close_call import TWINS
 from knowledge.entries import Entry, KnowledgeError, Source
 from knowledge.retrieval import KnowledgeIndex, RankingSettings, render_answer
 
@@ -93,14 +94,6 @@ def test_an_answer_comes_with_its_own_related_entry_first(index: KnowledgeIndex)
     assert [entry.id for entry in answer.related][:1] == ["change-password-if-compromised"]
     assert len(answer.related) <= 2
     assert answer.entry not in answer.related
-
-
-TWINS = [
-    entry("encrypted-laptops", "Encrypted laptops", ["are laptops encrypted"], "All work laptops are encrypted by IT.",
-          tags=["encryption"]),
-    entry("encrypted-tablets", "Encrypted tablets", ["are tablets encrypted"], "All work tablets are encrypted by IT.",
-          tags=["encryption"]),
-]
 
 
 def test_a_question_two_entries_fit_almost_equally_is_a_close_call_with_both() -> None:

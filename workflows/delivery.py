@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from bot.core import metrics
 from bot.core import outbox as replies
@@ -41,6 +42,9 @@ FIRST_RETRY = dt.timedelta(minutes=1)
 LONGEST_RETRY = dt.timedelta(hours=1)
 BATCH = 200
 CONCURRENCY = 16
+# Seconds before each further try at recording a delivery: a connection the database dropped is replaced at once,
+# a database out of reach is waited for a little, all well within LEASE.
+RECORD_PAUSES = (0.0, 1.0, 4.0, 15.0)
 
 
 @dataclass(frozen=True)
@@ -119,7 +123,7 @@ async def deliver_all_due(*, engine: Engine, messengers: Sequence[Messenger], no
 async def _deliver_one(engine: Engine, parcel: Parcel, messengers: Sequence[Messenger], now: dt.datetime) -> DeliveryRun:
     attempt = await _send(parcel, messengers)
     retry_at = None if attempt.error is None else _retry_at(parcel.attempts, now, attempt.retry_after)
-    await asyncio.to_thread(_record, engine, parcel, attempt, now, retry_at)
+    await _record_surely(engine, parcel, attempt, now, retry_at)
     if attempt.error is None:
         metrics.DELIVERIES.inc()
         return DeliveryRun(sent=1)
@@ -204,6 +208,24 @@ def _retry_at(attempts: int, now: dt.datetime, retry_after: float | None = None)
         return now + dt.timedelta(seconds=retry_after)
     pause: dt.timedelta = min(FIRST_RETRY * (2 ** (attempts - 1)), LONGEST_RETRY)
     return now + pause
+
+
+async def _record_surely(engine: Engine, parcel: Parcel, attempt: Attempt, now: dt.datetime,
+                         retry_at: dt.datetime | None) -> None:
+    """Record the outcome of a send that has happened: unrecorded, the lease would run out and the message go again.
+
+    A failover or a restart drops the pool's connections mid-write; recording is idempotent, so it is
+    simply done again on a fresh connection, after a pause if the database is still out of reach.
+    """
+    for tries, pause in enumerate(RECORD_PAUSES, start=1):
+        await asyncio.sleep(pause)
+        try:
+            return await asyncio.to_thread(_record, engine, parcel, attempt, now, retry_at)
+        except OperationalError as error:
+            if tries == len(RECORD_PAUSES):
+                raise
+            log.warning("could not record a delivery, trying again message_id=%s reason=%s", parcel.message_id,
+                        type(error.orig).__name__)
 
 
 def _record(engine: Engine, parcel: Parcel, attempt: Attempt, now: dt.datetime, retry_at: dt.datetime | None) -> None:

@@ -1,5 +1,6 @@
 """PostgreSQL drops every connection of igbot's database in the middle of a run (a failover, an administrator):
-igbot connects again by itself, and no event and no outbox message is lost or sent twice.
+igbot connects again by itself, and no event and no outbox message is lost or sent twice; a connection dropped
+just as a delivery is recorded is the sharpest case, so it is cut there on purpose too.
 
 The connections cut are those of a database made for this test only; the shared server is
 never restarted and no other database is touched.
@@ -8,21 +9,26 @@ never restarted and no other database is touched.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
 import signal
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from aiohttp import ClientSession
 from postgres import POSTGRES_URL
 from serve_process import ServeProcess, clean_environment, terminate_connections, unprocessed_events
 from slack_harness import EMAILS, HARRIET, NED, SAM, FakeSlackApi, SlackWorkspace, running, slack_environment
-from sqlalchemy import text
+from sqlalchemy import Engine, create_engine, event, text
 
 from bot.core.chat import Reply
 from bot.core.clock import Clock
 from bot.core.outbox import queue
+from storage import outbox
 from storage.engine import create_database_engine, session_scope
+from storage.models import StaffMember
+from workflows.delivery import LEASE, deliver_due
 
 PEOPLE = (SAM, HARRIET, NED)
 IG_CHANNEL = "CIGTEAM01"
@@ -112,3 +118,59 @@ def outbox_deliveries(api: FakeSlackApi) -> Counter[str]:
     found = (re.search(r"Outbox message \d{3}", call.text) for call in api.of("chat.postMessage")
              if call.params.get("channel") == IG_CHANNEL)
     return Counter(match.group() for match in found if match)
+
+
+class IgChannel:
+    """A platform with the IG team's channel set: it records each post."""
+
+    channel = "slack"
+
+    def __init__(self) -> None:
+        self.posts: list[str] = []
+
+    async def send(self, *, staff: StaffMember, replies: list[Reply]) -> bool:
+        raise AssertionError("only the IG team's channel is written to")
+
+    async def send_to_ig_team(self, *, replies: list[Reply]) -> bool:
+        self.posts.extend(reply.text for reply in replies)
+        return True
+
+
+def cut_while_recording_a_delivery(engine: Engine) -> list[int]:
+    """The first time a delivery is recorded, its connection is cut just before the write reaches the database."""
+    cut: list[int] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def cut_once(connection: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if cut or not (statement.startswith("UPDATE outbox_message") and "sent_at" in statement):
+            return
+        pid = connection.connection.dbapi_connection.info.backend_pid
+        admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as other:  # waits until that connection is gone
+                other.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})
+        finally:
+            admin.dispose()
+        cut.append(pid)
+
+    return cut
+
+
+async def test_a_delivery_recorded_on_a_cut_connection_is_recorded_again_and_not_sent_twice(postgres_url: str) -> None:
+    queue_for_the_ig_team(postgres_url, range(1))
+    now = Clock().now()
+    engine = create_database_engine(postgres_url)
+    try:
+        cut = cut_while_recording_a_delivery(engine)
+        platform = IgChannel()
+        run = await deliver_due(engine=engine, messengers=[platform], now=now)
+        assert cut, "the connection was cut as the delivery was recorded"
+        assert (run.sent, platform.posts) == (1, ["Outbox message 000"])
+        with session_scope(engine) as session:
+            message = outbox.get_by_key(session=session, dedup_key="reliability:0")
+            assert message is not None and message.status == "sent" and message.delivered_to == ["ig-team:slack"]
+
+        later = await deliver_due(engine=engine, messengers=[platform], now=now + LEASE + dt.timedelta(minutes=1))
+        assert (later.handled, platform.posts) == (0, ["Outbox message 000"]), "not sent again when the lease ends"
+    finally:
+        engine.dispose()

@@ -6,8 +6,9 @@ result, which costs several times what the statement itself costs on SQLite. A `
 statement is compiled once for each dialect and run on the DB-API cursor of the caller's
 connection, inside the caller's transaction. The column types' own bind and result processors
 still convert every value, so what is stored and read back is what `Connection.execute` gives.
-Errors are raised as `Connection.execute` raises them (`OperationalError`, `IntegrityError`);
-connection events and statement logging are bypassed: nothing here listens to them.
+Errors are raised as `Connection.execute` raises them (`OperationalError`, `IntegrityError`), and a connection
+the database dropped is invalidated as it would invalidate it; connection events and statement logging are
+bypassed: nothing here listens to them.
 """
 
 from __future__ import annotations
@@ -36,12 +37,17 @@ class Prepared:
         dialect = connection.dialect
         compiled = self._compiled(dialect)
         parameters = compiled.parameters(values)
-        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]  # open: in a transaction
+        driver = connection.connection.dbapi_connection
+        cursor = driver.cursor()  # type: ignore[union-attr]  # open: in a transaction
         try:
             cursor.execute(compiled.sql, parameters)
             rows = cursor.fetchall() if cursor.description else []
         except dialect.loaded_dbapi.Error as error:  # raised as `Connection.execute` would: OperationalError...
-            raise DBAPIError.instance(compiled.sql, parameters, error, dialect.loaded_dbapi.Error) from error
+            lost = dialect.is_disconnect(error, driver, cursor)
+            if lost:  # the database dropped the connection: the pool must not lend it again
+                connection.invalidate(error)
+            raise DBAPIError.instance(compiled.sql, parameters, error, dialect.loaded_dbapi.Error,
+                                      connection_invalidated=lost) from error
         finally:
             cursor.close()
         return [compiled.converted(row) for row in rows]

@@ -395,7 +395,8 @@ class Conversation:
 
     async def write(self, work: Callable[[Connection], T]) -> T:
         """A channel's own small unit of work (storing a received event), done the way `handle` does a turn: on
-        SQLite on the event loop's connection while the database is free, otherwise in a worker thread."""
+        SQLite on the event loop's connection while the database is free, otherwise in a worker thread, once more
+        on a fresh connection if the database dropped the one it had."""
         if self.no_wait_engine is not None:
             try:
                 with unit_of_work(self._loop_connection) as unit:
@@ -404,6 +405,16 @@ class Conversation:
                 log.info("database busy: a write moves to a thread")
 
         def in_thread() -> T:
+            try:
+                return once()
+            except DBAPIError as error:
+                if not error.connection_invalidated:
+                    raise
+                # Dropped by the database (a restart, a failover): nothing was committed, so once more on a fresh one.
+                log.warning("database connection lost: a write is done again")
+                return once()
+
+        def once() -> T:
             with unit_of_work(self.engine) as unit:
                 return work(unit.connection)
 

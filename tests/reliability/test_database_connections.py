@@ -13,6 +13,7 @@ import datetime as dt
 import re
 import signal
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +23,14 @@ from serve_process import ServeProcess, clean_environment, terminate_connections
 from slack_harness import EMAILS, HARRIET, NED, SAM, FakeSlackApi, SlackWorkspace, running, slack_environment
 from sqlalchemy import Engine, create_engine, event, text
 
-from bot.core.chat import Reply
-from bot.core.clock import Clock
+from bot.app.assembly import build_conversation
+from bot.core.chat import Channel, IncomingMessage, Reply
+from bot.core.clock import Clock, SettableClock
 from bot.core.outbox import queue
-from storage import outbox
+from bot.core.profile import load_profile
+from bot.core.settings import EXAMPLE_PROFILE
+from moments import MONDAY_MORNING
+from storage import directory, outbox, received_events
 from storage.engine import create_database_engine, session_scope
 from storage.models import StaffMember
 from workflows.delivery import LEASE, deliver_due
@@ -136,24 +141,42 @@ class IgChannel:
         return True
 
 
-def cut_while_recording_a_delivery(engine: Engine) -> list[int]:
-    """The first time a delivery is recorded, its connection is cut just before the write reaches the database."""
+def cut_when(engine: Engine, statement_wanted: Callable[[str], bool]) -> list[int]:
+    """The first time a statement `statement_wanted` is about to run, its connection is cut: the database is gone
+    just as it is written to. The pids cut, for the test to see that it happened."""
     cut: list[int] = []
 
     @event.listens_for(engine, "before_cursor_execute")
     def cut_once(connection: Any, cursor: Any, statement: str, *_: Any) -> None:
-        if cut or not (statement.startswith("UPDATE outbox_message") and "sent_at" in statement):
-            return
-        pid = connection.connection.dbapi_connection.info.backend_pid
-        admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-        try:
-            with admin.connect() as other:  # waits until that connection is gone
-                other.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})
-        finally:
-            admin.dispose()
-        cut.append(pid)
+        if not cut and statement_wanted(statement):
+            cut.append(terminate(connection))
 
     return cut
+
+
+def cut_at_next_transaction(engine: Engine) -> list[int]:
+    """The next transaction's connection is cut once it is checked out (and its liveness checked): its first
+    statement, whatever runs it, meets a connection the database has dropped."""
+    cut: list[int] = []
+
+    @event.listens_for(engine, "begin")
+    def cut_once(connection: Any) -> None:
+        if not cut:
+            cut.append(terminate(connection))
+
+    return cut
+
+
+def terminate(connection: Any) -> int:
+    """Cut one connection, and wait until it is gone."""
+    pid = int(connection.connection.dbapi_connection.info.backend_pid)
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})
+    finally:
+        admin.dispose()
+    return pid
 
 
 async def test_a_delivery_recorded_on_a_cut_connection_is_recorded_again_and_not_sent_twice(postgres_url: str) -> None:
@@ -161,7 +184,7 @@ async def test_a_delivery_recorded_on_a_cut_connection_is_recorded_again_and_not
     now = Clock().now()
     engine = create_database_engine(postgres_url)
     try:
-        cut = cut_while_recording_a_delivery(engine)
+        cut = cut_when(engine, lambda statement: statement.startswith("UPDATE outbox_message") and "sent_at" in statement)
         platform = IgChannel()
         run = await deliver_due(engine=engine, messengers=[platform], now=now)
         assert cut, "the connection was cut as the delivery was recorded"
@@ -172,5 +195,38 @@ async def test_a_delivery_recorded_on_a_cut_connection_is_recorded_again_and_not
 
         later = await deliver_due(engine=engine, messengers=[platform], now=now + LEASE + dt.timedelta(minutes=1))
         assert (later.handled, platform.posts) == (0, ["Outbox message 000"]), "not sent again when the lease ends"
+    finally:
+        engine.dispose()
+
+
+def test_a_turn_whose_connection_was_cut_is_done_again_and_answered(postgres_url: str) -> None:
+    engine = create_database_engine(postgres_url)
+    try:
+        conversation = build_conversation(load_profile(EXAMPLE_PROFILE), engine, clock=SettableClock(MONDAY_MORNING))
+        with session_scope(engine) as session:
+            sam = directory.get_by_email(session=session, email="sam.okafor@example.org")
+            assert sam is not None
+        cut = cut_at_next_transaction(engine)
+        replies = conversation.handle_now(IncomingMessage(channel=Channel.CONSOLE, staff_id=sam.id, text="help"))
+        assert cut, "the turn's connection was cut"
+        assert "something went wrong" not in " ".join(reply.text for reply in replies).lower()
+        assert "incident" in replies[0].text.lower()
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM message_log")).scalar() == 1, "logged once"
+    finally:
+        engine.dispose()
+
+
+async def test_a_received_event_written_on_a_cut_connection_is_written_again(postgres_url: str) -> None:
+    engine = create_database_engine(postgres_url)
+    try:
+        conversation = build_conversation(load_profile(EXAMPLE_PROFILE), engine, clock=SettableClock(MONDAY_MORNING))
+        cut = cut_at_next_transaction(engine)
+        event_id = await conversation.write(lambda connection: received_events.receive(
+            connection=connection, channel="slack", delivery_key="EvCut00001", payload={"text": "help"},
+            owner="replica-1", now=MONDAY_MORNING, lease=dt.timedelta(minutes=5)))
+        assert cut, "the write's connection was cut"
+        assert event_id is not None
+        assert unprocessed_events(engine) == 1, "stored once"
     finally:
         engine.dispose()

@@ -91,6 +91,9 @@ class KnowledgeAnswerer:
         if result.close_call:  # the runner-up fits almost as well: both answers, rather than a guess
             metrics.CLOSE_CALLS.inc()
             both = (result.entry, *result.related)
+            curation.create(session=turn.session, now=turn.now, signal=Signal.CLOSE_CALL, question=safe_question,
+                            entry_id=result.entry.id, runner_up=result.related[0].id, score=result.score,
+                            staff_id=turn.message.staff_id, asker=turn.message.platform_identity)
             return [Reply(text=wording.CLOSE_CALL, notes=notes),
                     *(self.entry_reply(entry, related=[], question=safe_question) for entry in both)]
         return [self.entry_reply(result.entry, related=result.related, question=safe_question, notes=notes)]

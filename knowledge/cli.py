@@ -36,7 +36,7 @@ def register(subparsers: Any) -> None:
     check.add_argument("--as-of", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
                        help="judge review dates as on this day (default: today where the organisation is)")
     check.set_defaults(handler=_check)
-    gaps = actions.add_parser("gaps", help="declined and unhelpful questions, most frequent first")
+    gaps = actions.add_parser("gaps", help="declined, unhelpful and close-call questions, most frequent first")
     gaps.add_argument("--json", action="store_true")
     gaps.set_defaults(handler=_gaps)
 
@@ -109,13 +109,15 @@ def _gaps(arguments: argparse.Namespace) -> int:
     if arguments.json:
         for gap in gaps:
             print(json.dumps({"question": gap.question, "signal": gap.signal, "count": gap.count,
-                              "entry_id": gap.entry_id, "last_seen": gap.last_seen.isoformat()}))
+                              "entry_id": gap.entry_id, "runner_up": gap.runner_up,
+                              "last_seen": gap.last_seen.isoformat()}))
         return 0
     if not gaps:
-        print("No declined or unhelpful questions yet.")
+        print("No declined, unhelpful or close-call questions yet.")
         return 0
     for gap in gaps:
-        about = f" (answer {gap.entry_id})" if gap.entry_id else ""
+        answers = " and ".join(entry for entry in (gap.entry_id, gap.runner_up) if entry)
+        about = f" (answer{'s' if gap.runner_up else ''} {answers})" if answers else ""
         print(f"{gap.count:>4}  {gap.signal:<11} {gap.question}{about}")
     sys.stdout.flush()
     return 0

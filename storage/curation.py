@@ -17,6 +17,10 @@ class Signal(StrEnum):
     NOT_HELPFUL = "not_helpful"
     HELPFUL = "helpful"
     REFERRED = "referred"
+    CLOSE_CALL = "close_call"  # answered with two entries, the question fitting both almost equally
+
+
+GAP_SIGNALS = (Signal.DECLINED.value, Signal.NOT_HELPFUL.value, Signal.CLOSE_CALL.value)
 
 
 class Resolution(StrEnum):
@@ -27,10 +31,11 @@ class Resolution(StrEnum):
 
 
 class CurationItem(SQLModel, table=True):
-    """One declined question, one piece of feedback, or one question passed to the IG team.
+    """One declined question, one piece of feedback, one close call, or one question passed to the IG team.
 
     `question` is stored only after personal identifiers have been redacted. A question passed
     on stays open in the IG team's inbox until it is answered, covered by an entry or dismissed.
+    A close call names both entries it was answered with: `entry_id` first, then `runner_up`.
     """
 
     __tablename__ = "curation_item"
@@ -40,6 +45,7 @@ class CurationItem(SQLModel, table=True):
     signal: str = Field(max_length=20, index=True)
     question: str = Field(default="", max_length=1000)
     entry_id: str | None = Field(default=None, max_length=100)
+    runner_up: str | None = Field(default=None, max_length=100)
     score: float | None = None
     staff_id: int | None = Field(default=None, foreign_key="staff_member.id")
     # Who asked, on their platform ("slack:U123"): the only way to know it was them when they are not
@@ -66,6 +72,7 @@ class Gap:
     count: int
     last_seen: dt.datetime
     entry_id: str | None
+    runner_up: str | None = None
 
 
 def create(
@@ -75,12 +82,13 @@ def create(
     now: dt.datetime,
     question: str = "",
     entry_id: str | None = None,
+    runner_up: str | None = None,
     score: float | None = None,
     staff_id: int | None = None,
     asker: str | None = None,
 ) -> CurationItem:
-    item = CurationItem(signal=signal.value, question=question[:1000], entry_id=entry_id, score=score,
-                        staff_id=staff_id, asker=asker[:200] if asker else None, at=now)
+    item = CurationItem(signal=signal.value, question=question[:1000], entry_id=entry_id, runner_up=runner_up,
+                        score=score, staff_id=staff_id, asker=asker[:200] if asker else None, at=now)
     session.add(item)
     session.flush()
     return item
@@ -91,18 +99,18 @@ def get(*, session: Session, item_id: int) -> CurationItem | None:
 
 
 def get_gaps(*, session: Session) -> list[Gap]:
-    """Declined, unhelpful and referred questions, the most frequent first."""
-    wanted = [Signal.DECLINED.value, Signal.NOT_HELPFUL.value, Signal.REFERRED.value]
+    """Declined, unhelpful, close-call and referred questions, the most frequent first."""
+    wanted = [*GAP_SIGNALS, Signal.REFERRED.value]
     items = session.exec(select(CurationItem).where(col(CurationItem.signal).in_(wanted),
                                                    CurationItem.resolution == Resolution.OPEN.value)).all()
-    groups: dict[tuple[str, str, str | None], list[CurationItem]] = {}
+    groups: dict[tuple[str, str, str | None, str | None], list[CurationItem]] = {}
     for item in items:
-        key = (" ".join(item.question.lower().split()), item.signal, item.entry_id)
+        key = (" ".join(item.question.lower().split()), item.signal, item.entry_id, item.runner_up)
         groups.setdefault(key, []).append(item)
     gaps = [
         Gap(question=members[0].question, signal=signal, count=len(members),
-            last_seen=max(member.at for member in members), entry_id=entry_id)
-        for (_, signal, entry_id), members in groups.items()
+            last_seen=max(member.at for member in members), entry_id=entry_id, runner_up=runner_up)
+        for (_, signal, entry_id, runner_up), members in groups.items()
     ]
     return sorted(gaps, key=lambda gap: (-gap.count, -gap.last_seen.timestamp()))
 

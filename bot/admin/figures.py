@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from bot.core.profile import Profile
 from bot.core.working_time import WorkingCalendar
-from storage.curation import CurationItem, Resolution, Signal
+from storage.curation import GAP_SIGNALS, CurationItem, Resolution
 from storage.employment import Employment
 from storage.models import StaffMember
 from storage.records import ContactRecord
@@ -31,7 +31,6 @@ from workflows.nudges.rules import earliest_late_contact
 TREND_MONTHS = 12
 NO_TEAM = "No team"
 T = TypeVar("T")
-GAP_SIGNALS = (Signal.DECLINED.value, Signal.NOT_HELPFUL.value)
 
 
 @dataclass(frozen=True)
@@ -187,7 +186,7 @@ class FigureCache:
 
 
 def gaps_since(*, session: Session, since: dt.datetime) -> tuple[int, list[tuple[str, int]]]:
-    """Open declined and unhelpful questions since `since`: how many, and the most asked (redacted as stored)."""
+    """Open declined, unhelpful and close-call questions since `since`: how many, and the most asked (redacted as stored)."""
     statement = select(CurationItem.question).where(col(CurationItem.signal).in_(GAP_SIGNALS),
                                                    CurationItem.resolution == Resolution.OPEN.value,
                                                    col(CurationItem.at) >= since)

@@ -1,7 +1,9 @@
-"""Knowledge gaps: what staff asked that the knowledge base declined or did not help with, for the IG officer to curate.
+"""Knowledge gaps: what staff asked that the knowledge base declined, did not help with, or could not choose between
+two entries for (a close call), for the IG officer to curate.
 
 Questions are shown as they were stored (identifiers already redacted), grouped when they read
-alike, so ten wordings of one question are one line to close. Closing uses storage/curation.py,
+alike, so ten wordings of one question are one line to close; a close call names its two entries,
+which need telling apart. Closing uses storage/curation.py,
 as the chat's "covered Q-12 by <entry>" and "dismiss Q-12" do, and is recorded in the audit log.
 """
 
@@ -16,16 +18,16 @@ from aiohttp import web
 from rapidfuzz import fuzz, process
 from sqlmodel import Session, col, select
 
-from bot.admin.figures import GAP_SIGNALS
 from bot.admin.webapp import DASHBOARD, Dashboard, bad_input, forbidden, form, render, viewer
 from bot.admin import wording
 from storage import audit, curation
-from storage.curation import CurationItem, Resolution
+from storage.curation import GAP_SIGNALS, CurationItem, Resolution
 from storage.types import row_id
 
 ALIKE = 85  # rapidfuzz token-set similarity (0-100) at which two questions are one gap
 MOST_READ = 2000
-SIGNAL_WORDS = {"declined": "not answered", "not_helpful": "marked not helpful"}
+SIGNAL_WORDS = {"declined": "not answered", "not_helpful": "marked not helpful",
+                "close_call": "answered with two entries"}
 
 
 @dataclass
@@ -34,6 +36,7 @@ class GapGroup:
     ids: list[int] = field(default_factory=list)
     wordings: set[str] = field(default_factory=set)
     signals: set[str] = field(default_factory=set)
+    pairs: set[tuple[str, str]] = field(default_factory=set)  # the two entries of each close call, by id
     last_seen: dt.datetime | None = None
 
     @property
@@ -49,6 +52,7 @@ class Asked:
     question: str
     signal: str
     at: dt.datetime
+    pair: tuple[str, str] | None = None  # a close call's two entries
 
 
 def group(items: list[Asked]) -> list[GapGroup]:
@@ -67,16 +71,19 @@ def group(items: list[Asked]) -> list[GapGroup]:
         chosen.ids.append(item.id)
         chosen.wordings.add(item.question)
         chosen.signals.add(SIGNAL_WORDS.get(item.signal, item.signal))
+        if item.pair is not None:
+            chosen.pairs.add(item.pair)
         chosen.last_seen = max(chosen.last_seen or item.at, item.at)
     return sorted(groups, key=lambda gap: (-gap.count, -(gap.last_seen or dt.datetime.min).timestamp()))
 
 
 def _open_items(session: Session) -> list[Asked]:
-    statement = (select(CurationItem.id, CurationItem.question, CurationItem.signal, CurationItem.at)
+    statement = (select(CurationItem)
                  .where(col(CurationItem.signal).in_(GAP_SIGNALS), CurationItem.resolution == Resolution.OPEN.value)
                  .order_by(col(CurationItem.at).desc()).limit(MOST_READ))
-    return [Asked(item_id, question, signal, at) for item_id, question, signal, at in session.exec(statement)
-            if item_id is not None]
+    return [Asked(item.id, item.question, item.signal, item.at,
+                  (item.entry_id, item.runner_up) if item.entry_id and item.runner_up else None)
+            for item in session.exec(statement) if item.id is not None]
 
 
 def gaps_data(session: Session, dashboard: Dashboard, staff_id: int, now: dt.datetime) -> dict[str, Any]:
@@ -93,6 +100,7 @@ async def gaps_page(request: web.Request) -> web.Response:
     data = await dashboard.run(lambda session, now: gaps_data(session, dashboard, who.staff_id, now))
     entries = sorted(dashboard.index.entries, key=lambda entry: entry.title.lower())
     return render(request, "gaps.html", {**data, "title": "Knowledge gaps", "page": "gaps", "entries": entries,
+                                         "titles": {entry.id: entry.title for entry in entries},
                                          "zone": dashboard.calendar.zone,
                                          "done": wording.DONE.get(request.query.get("done", ""), "")})
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import quote
 
 from admin_harness import HARRIET, Dashboard
@@ -149,9 +150,23 @@ async def test_alike_questions_are_one_gap_closed_together(dashboard: Dashboard)
     assert actions == ["question.covered"] * 3 + ["question.dismissed"]
 
 
-def _entry_ids(page: str) -> list[str]:
-    import re
+async def test_a_close_call_is_a_gap_naming_both_entries_and_closes_like_the_others(dashboard: Dashboard) -> None:
+    with session_scope(dashboard.engine) as session:
+        curation.create(session=session, signal=Signal.CLOSE_CALL, question="do I need a DPIA or a privacy notice?",
+                        entry_id="dpia", runner_up="privacy-notices", now=MONDAY_MORNING)
+    harriet = await dashboard.signed_in(HARRIET)
+    status, page = await harriet.get("/admin/gaps")
+    assert status == 200 and "answered with two entries" in page
+    [pair] = re.findall(r'<p class="pair">Both shown: “([^”]+)” and “([^”]+)”', page)
+    titles = dict(re.findall(r'<option value="([a-z0-9-]+)">([^<]+)</option>', page))
+    assert set(pair) == {titles["dpia"], titles["privacy-notices"]}
+    response = await harriet.post("/admin/gaps", {"action": "covered", "entry": "dpia", "ids": "1"})
+    assert response.status == 303
+    status, page = await harriet.get(response.headers["Location"])
+    assert "closed as covered" in page and "privacy notice?" not in page
 
+
+def _entry_ids(page: str) -> list[str]:
     return re.findall(r'<option value="([a-z0-9-]+)">', page)
 
 

@@ -185,3 +185,22 @@ def test_a_close_call_shows_both_answers_each_with_its_buttons(engine: Engine, p
     for reply in (first, second):
         assert _labels(reply) == ["Helpful", "Not helpful", "Ask the IG team"]
         assert NHS_NUMBER not in " ".join(choice.action for choice in reply.choices)
+
+
+def test_a_close_call_is_kept_for_curation_with_both_entries(engine: Engine, database_url: str, profile: Profile,
+                                                              tmp_path: Path) -> None:
+    answerer = KnowledgeAnswerer(profile=profile, index=KnowledgeIndex.build(TWINS, off_topic=()),
+                                 sources=SourceCatalogue.load(profile))
+    conversation = Conversation(engine=engine, profile=profile, answerer=answerer, clock=SettableClock(MONDAY_MORNING))
+    install(conversation)
+    conversation.handle_now(IncomingMessage(channel=Channel.CONSOLE, staff_id=None, text=f"are they encrypted? {NHS_NUMBER}"))
+    conversation.handle_now(IncomingMessage(channel=Channel.CONSOLE, staff_id=None, text="are laptops encrypted"))
+
+    with session_scope(engine) as session:
+        [item] = session.exec(select(CurationItem).where(CurationItem.signal == Signal.CLOSE_CALL.value)).all()
+    assert {item.entry_id, item.runner_up} == {"encrypted-laptops", "encrypted-tablets"}
+    assert NHS_NUMBER not in item.question and "are they encrypted" in item.question
+    result = _igbot("kb", "gaps", env={"DATABASE_URL": database_url, "IGBOT_HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    [line] = result.stdout.splitlines()
+    assert "close_call" in line and f"(answers {item.entry_id} and {item.runner_up})" in line

@@ -37,7 +37,8 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 @pytest.fixture
 async def site(engine: Any, profile: Profile, clock: SettableClock) -> AsyncIterator[TestServer]:
-    """The dashboard with something to show: training dates, two open incidents and a few knowledge gaps."""
+    """The dashboard with something to show: training dates, two open incidents and a few knowledge gaps, one of them
+    a close call."""
     with session_scope(engine) as session:
         seed_demo_completions(session=session, course=profile.training.name,
                               validity_months=profile.training.validity_months, today=MONDAY_MORNING.date(),
@@ -55,6 +56,8 @@ async def site(engine: Any, profile: Profile, clock: SettableClock) -> AsyncIter
         for question in ("can I park in the staff car park?", "where can I park in the staff car park",
                          "how do I shred paper records?"):
             curation.create(session=session, signal=Signal.DECLINED, question=question, now=MONDAY_MORNING)
+        curation.create(session=session, signal=Signal.CLOSE_CALL, question="do I need a DPIA or a privacy notice?",
+                        entry_id="dpia", runner_up="privacy-notices", now=MONDAY_MORNING)
     link_slack(engine, "tomasz.wierzba@example.org", "UTOM")
     sent_broadcast(engine, profile, MONDAY_MORNING, audience={"kind": "everyone", "values": []})
     server = TestServer(build_web_app(make_assistant(engine, profile, clock)))
@@ -143,13 +146,14 @@ async def test_the_ig_officer_works_through_the_dashboard(browser: Any, site: Te
     await pages.check_and_keep("05-incident-decided")
 
     await page.get_by_role("link", name="Knowledge gaps").click()
-    assert await page.locator("section.gap").count() == 2
+    assert await page.locator("section.gap").count() == 3
+    assert await page.locator("section.gap p.pair").count() == 1
     await pages.check_and_keep("06-knowledge-gaps")
     first_gap = page.locator("section.gap").first
     await first_gap.get_by_label("Covered by entry").select_option(index=0)
     await first_gap.get_by_role("button", name="Close as covered").click()
     await page.wait_for_url("**done=covered")
-    assert await page.locator("section.gap").count() == 1
+    assert await page.locator("section.gap").count() == 2
     await pages.check_and_keep("07-knowledge-gap-closed")
 
     await page.get_by_role("link", name="Broadcasts").click()

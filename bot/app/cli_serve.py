@@ -135,7 +135,7 @@ async def serve(assistant: Assistant, *, listener: socket.socket, socket_mode: b
     await runner.setup()
     try:
         await web.SockSite(runner, listener).start()
-        async with (_intake(assistant, stop), _socket_mode(assistant, enabled=socket_mode),
+        async with (_intake(assistant, stop), _socket_mode(app, assistant, enabled=socket_mode),
                     _background_jobs(assistant, app, enabled=worker)):
             unreachable = await asyncio.to_thread(ig_team_unreachable, assistant.settings, assistant.engine)
             if unreachable:
@@ -205,25 +205,14 @@ async def _intake(assistant: Assistant, stop: asyncio.Event) -> AsyncIterator[No
 
 
 @contextlib.asynccontextmanager
-async def _socket_mode(assistant: Assistant, *, enabled: bool) -> AsyncIterator[None]:
+async def _socket_mode(app: web.Application, assistant: Assistant, *, enabled: bool) -> AsyncIterator[None]:
     if not enabled:
         yield
         return
-    from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+    from bot.slack.socket_mode import connected
 
-    from bot.slack import build_bolt_app, create_channel
-    from bot.slack.http import close_session, open_session
-
-    channel = create_channel(assistant)
-    await open_session(channel)
-    handler = AsyncSocketModeHandler(build_bolt_app(channel), app_token=assistant.settings.slack_app_token)
-    await handler.connect_async()  # type: ignore[no-untyped-call]  # bolt leaves it unannotated
-    log.info("connected to Slack over Socket Mode")
-    try:
+    async with connected(app, assistant):
         yield
-    finally:
-        await handler.close_async()  # type: ignore[no-untyped-call]  # bolt leaves it unannotated
-        await close_session(channel)
 
 
 def _stop_on_signals() -> asyncio.Event:

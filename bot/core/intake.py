@@ -142,6 +142,7 @@ class Intake:
             log.info("skipped delivery=%s channel=%s already received", key, channel)
         elif not held:
             self._waiting = True
+            self._take_up_when_room()  # the places were held by a claim that has ended while it was stored
             return None
         return event_id
 
@@ -173,11 +174,15 @@ class Intake:
         self.in_flight.pop(event_id, None)
         if not task.cancelled() and task.exception() is not None:  # recording the outcome failed: the lease runs out
             log_unexpected(task.exception() or Exception(), context=f"received event={event_id}")
+        self._take_up_when_room()
+
+    def _take_up_when_room(self) -> None:
+        """Claim the events waiting in the table, once enough places are free for a batch of them."""
         if self._waiting and self._taking_up is None and self.room() >= max(1, self.capacity // TAKE_UP_SHARE):
             self._taking_up = asyncio.ensure_future(self._take_up_waiting())
 
     async def _take_up_waiting(self) -> None:
-        """Claim events waiting in the table, now that a batch of turns has ended here."""
+        """Claim events waiting in the table, now that there is room for them here."""
         self._waiting = False  # set again by any event stored to wait from now on
         try:
             await self.recover()
@@ -221,6 +226,7 @@ class Intake:
                 break
             now = self.conversation.clock.now()
             self._reserved += limit
+            self._waiting = False  # set again by an event stored to wait while this claim holds the places
             try:
                 claimed = await asyncio.to_thread(self._claim, now, limit)
             finally:
@@ -231,7 +237,7 @@ class Intake:
             for event in claimed:
                 self._take_up(event)
             taken += len(claimed)
-            if len(claimed) < limit:
+            if len(claimed) < limit and not self._waiting:  # nothing more, and nothing came while claiming
                 break
         return taken
 

@@ -56,15 +56,14 @@ def _web_api_logger() -> logging.Logger:
     return logger
 
 
-def build_bolt_app(channel: SlackChannel, *, process_before_response: bool = False) -> AsyncApp:
-    """Bolt with igbot's listeners. Over HTTP (`process_before_response`) bolt runs stored events from the intake,
-    each to the end; over Socket Mode it acknowledges first and runs the listener after."""
+def build_bolt_app(channel: SlackChannel) -> AsyncApp:
+    """Bolt with igbot's listeners, running stored events from the intake, each to the end."""
     # `SlackEndpoint` checks every HTTP request's signature, once, before bolt sees it; over
     # Socket Mode there is no signature to check. So bolt needs no signing secret of its own.
     app = AsyncApp(
         client=channel.client,
         request_verification_enabled=False,
-        process_before_response=process_before_response,
+        process_before_response=True,
         name="igbot",
     )
     channel.install(app)
@@ -115,16 +114,18 @@ SLACK_SHAPE: payloads.Shape = {
 
 @dataclass
 class SlackEndpoint:
-    """Checks each request, stores it in the intake (committed), and only then acknowledges it with a 200.
+    """Checks each payload, stores it in the intake (committed), and only then acknowledges it with a 200.
 
     The stored event is then processed in the background through bolt (`process`), whose listeners
     run to the end before the event is marked processed. A delivery Slack repeats (a retry, or a
-    replayed click) finds its key stored already: 200, and nothing else happens.
+    replayed click) finds its key stored already: 200, and nothing else happens. Payloads come as
+    signed HTTP requests (`handle`), or over Socket Mode (bot.slack.socket_mode), which has no
+    `verifier` when Slack is reached that way alone: then every HTTP request is refused.
     """
 
     bolt: AsyncApp
-    verifier: SignatureVerifier
     intake: Intake
+    verifier: SignatureVerifier | None = None
     team_id: str | None = None
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -135,6 +136,12 @@ class SlackEndpoint:
             parsed = parse(raw.decode("utf-8", errors="replace"), request.content_type)
         except payloads.MalformedPayload as error:
             return _refuse(400, str(error))
+        return await self.accept(parsed, body=raw)
+
+    async def accept(self, parsed: Any, *, body: bytes) -> web.Response:
+        """A payload whose origin is proven (signed, or over the app's own socket), as Slack is answered: 200 once
+        it is stored (or was before), 503 when it could not be, so Slack sends it again, and 4xx for one that is
+        not a payload of this app."""
         if not isinstance(parsed, dict) or not parsed:
             return _refuse(400, "the body is not a Slack payload")
         problem = payloads.shape_problem(parsed, SLACK_SHAPE)
@@ -148,7 +155,7 @@ class SlackEndpoint:
             return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
         if self.team_id and bolt_request.context.team_id != self.team_id:  # before anything is stored
             return _refuse(403, "this app serves another workspace")
-        key = delivery_key(parsed) or "body:" + hashlib.sha256(raw).hexdigest()
+        key = delivery_key(parsed) or "body:" + hashlib.sha256(body).hexdigest()
         try:
             event_id = await self.intake.receive(CHANNEL, key, parsed, may_wait=True)
         except NotAccepting:
@@ -167,6 +174,8 @@ class SlackEndpoint:
             raise ProcessingFailed(f"bolt answered {response.status}")
 
     def _signed(self, body: bytes, request: web.Request) -> bool:
+        if self.verifier is None:
+            return False
         timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
         signature = request.headers.get("X-Slack-Signature", "")
         if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12) or not signature.isascii():
@@ -177,6 +186,9 @@ class SlackEndpoint:
         expected = hmac.new(self.verifier.signing_secret.encode(), b"v0:" + timestamp.encode() + b":" + body,
                             hashlib.sha256).hexdigest()
         return hmac.compare_digest("v0=" + expected, signature)
+
+
+SLACK_ENDPOINT = web.AppKey("slack_endpoint", SlackEndpoint)
 
 
 def bolt_request_of(body: dict[str, Any]) -> AsyncBoltRequest:
@@ -202,6 +214,15 @@ def _refuse(status: int, reason: str) -> web.Response:
     return web.json_response({"error": reason}, status=status)
 
 
+def slack_endpoint(assistant: Assistant, channel: SlackChannel, *,
+                   verifier: SignatureVerifier | None = None) -> SlackEndpoint:
+    """The endpoint that stores Slack's payloads and processes them, its processor registered with the intake."""
+    endpoint = SlackEndpoint(bolt=build_bolt_app(channel), intake=assistant.intake, verifier=verifier,
+                             team_id=assistant.settings.slack_team_id)
+    assistant.intake.add_channel(CHANNEL, endpoint.process)
+    return endpoint
+
+
 def mount(app: web.Application, assistant: Assistant) -> None:
     """Slack at `/slack/events` when `SLACK_BOT_TOKEN` and `SLACK_SIGNING_SECRET` are set."""
     settings = assistant.settings
@@ -209,11 +230,9 @@ def mount(app: web.Application, assistant: Assistant) -> None:
         return
     assert settings.slack_signing_secret is not None
     channel = create_channel(assistant)
-    endpoint = SlackEndpoint(bolt=build_bolt_app(channel, process_before_response=True),
-                             verifier=SignatureVerifier(settings.slack_signing_secret), intake=assistant.intake,
-                             team_id=settings.slack_team_id)
-    assistant.intake.add_channel(CHANNEL, endpoint.process)
+    endpoint = slack_endpoint(assistant, channel, verifier=SignatureVerifier(settings.slack_signing_secret))
     app[SLACK_CHANNEL] = channel
+    app[SLACK_ENDPOINT] = endpoint
     app.router.add_post(EVENTS_PATH, endpoint.handle)
     app.on_startup.append(lambda _app: open_session(channel))
     app.on_cleanup.append(lambda _app: close_session(channel))

@@ -4,8 +4,10 @@ takes up the rest, in the order they came, as its turns end; a replica with room
 from __future__ import annotations
 
 import asyncio
+import threading
 
-from sqlalchemy import Engine, select
+import pytest
+from sqlalchemy import Engine, event, select
 
 from bot.core.conversation import Conversation
 from bot.core.intake import Intake
@@ -93,3 +95,69 @@ async def test_a_replica_with_room_takes_up_what_waits_as_much_as_it_has_room_fo
     assert [number for number, _ in _waiting(engine)] == list(range(6, FLOOD))
     theirs.finish.set()
     await asyncio.gather(*there.in_flight.values())
+
+
+async def test_an_event_that_comes_while_a_claim_holds_every_place_is_taken_up_by_that_claim(
+        engine: Engine, conversation: Conversation) -> None:
+    here = Intake(conversation)
+    numbers: list[object] = []
+
+    async def process(payload: dict[str, object]) -> None:
+        numbers.append(payload["number"])
+
+    here.add_channel("slack", process)
+    claiming, stored = threading.Event(), threading.Event()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def hold_the_claim(connection: object, cursor: object, statement: str, *_: object) -> None:
+        """The claim has looked for free rows and found none; it waits here until an event has come."""
+        if statement.startswith("SELECT received_event.id, received_event.claimed_by") and not stored.is_set():
+            claiming.set()
+            stored.wait(30)
+
+    recovering = asyncio.ensure_future(here.recover())
+    assert await asyncio.to_thread(claiming.wait, 30)
+    assert await here.receive("slack", "EvDuringClaim", {"number": 1}, may_wait=True) is None, \
+        "no room while the claim holds every place: stored to wait"
+    stored.set()
+    assert await asyncio.wait_for(recovering, 30) == 1, "taken up at once, not at the next periodic look"
+    await asyncio.gather(*here.in_flight.values())
+    assert numbers == [1]
+
+
+async def test_an_event_that_waited_for_a_claim_but_was_stored_after_it_is_taken_up_at_once(
+        engine: Engine, conversation: Conversation) -> None:
+    if engine.dialect.name == "sqlite":
+        pytest.skip("on SQLite an event is stored on the event loop, in one step, while no claim can end")
+    here = Intake(conversation)
+    processed = asyncio.Event()
+
+    async def process(payload: dict[str, object]) -> None:
+        processed.set()
+
+    here.add_channel("slack", process)
+    claiming, inserting = threading.Event(), threading.Event()
+    claim_may_end, insert_may_end = threading.Event(), threading.Event()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def hold_the_claim(connection: object, cursor: object, statement: str, *_: object) -> None:
+        if statement.startswith("SELECT received_event.id, received_event.claimed_by") and not claim_may_end.is_set():
+            claiming.set()
+            claim_may_end.wait(30)
+
+    @event.listens_for(engine, "begin")
+    def hold_the_insert(connection: object) -> None:
+        """The next transaction after the claim's is the one storing the event."""
+        if claiming.is_set() and not insert_may_end.is_set():
+            inserting.set()
+            insert_may_end.wait(30)
+
+    recovering = asyncio.ensure_future(here.recover())
+    assert await asyncio.to_thread(claiming.wait, 30)
+    receiving = asyncio.ensure_future(here.receive("slack", "EvAfterClaim", {"number": 1}, may_wait=True))
+    assert await asyncio.to_thread(inserting.wait, 30), "it decided to wait while the claim held every place"
+    claim_may_end.set()
+    assert await asyncio.wait_for(recovering, 30) == 0, "the claim ended before the event was stored"
+    insert_may_end.set()
+    assert await asyncio.wait_for(receiving, 30) is None
+    await asyncio.wait_for(processed.wait(), 30)  # taken up at once, not at the next periodic look

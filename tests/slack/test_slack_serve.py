@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from aiohttp import ClientSession
+from sqlalchemy import text
 from slack_harness import SAM, TEAM_ID, FakeSlackApi, SlackWorkspace, make_assistant, slack_environment
 
 from bot.app.cli_serve import serve
@@ -109,17 +110,37 @@ async def test_socket_mode_answers_over_the_websocket_without_a_public_url(
     with socket.create_server(("127.0.0.1", 0)) as listener:
         serving = asyncio.ensure_future(serve(assistant, listener=listener, socket_mode=True, stop=stop))
         try:
-            event = {"type": "message", "channel_type": "im", "channel": "D" + SAM.lstrip("U"), "user": SAM,
-                     "text": "help", "ts": "1.000001"}
-            envelope = await slack_api.push("events_api", {"type": "event_callback", "team_id": TEAM_ID,
-                                                           "event": event, "event_id": "EvSocket01"})
+            envelope = await slack_api.push("events_api", _socket_event("EvSocket01", "D0SAM0001"))
             [answer] = await slack_api.wait_for("chat.postMessage")
             assert "Hello Sam Okafor" in answer.text
-            assert envelope in [call.params["envelope_id"] for call in slack_api.of("socket ack")]
+            assert envelope in _acknowledged(slack_api)
+
+            # Slack sends the event again (its acknowledgement lost on the way): acknowledged, not answered again.
+            again = await slack_api.push("events_api", _socket_event("EvSocket01", "D0SAM0001"))
+            await slack_api.wait_until(lambda: again in _acknowledged(slack_api))
+            await slack_api.push("events_api", _socket_event("EvSocket02", "D0SAM0002"))
+            await slack_api.wait_until(lambda: len(slack_api.of("chat.postMessage")) >= 2)
         finally:
             stop.set()
             await asyncio.wait_for(serving, 30)
+        try:
+            assert [call.params["channel"] for call in slack_api.of("chat.postMessage")] == ["D0SAM0001", "D0SAM0002"]
+            with assistant.engine.connect() as connection:  # each stored before it was acknowledged, then processed
+                rows = connection.execute(text("SELECT processed_at IS NOT NULL FROM received_event "
+                                               "WHERE channel = 'slack'")).scalars().all()
+            assert rows == [True, True]
+        finally:
             assistant.engine.dispose()
+
+
+def _socket_event(event_id: str, channel: str) -> dict[str, object]:
+    event = {"type": "message", "channel_type": "im", "channel": channel, "user": SAM, "text": "help",
+             "ts": f"1.{event_id[-2:]}0001"}
+    return {"type": "event_callback", "team_id": TEAM_ID, "event": event, "event_id": event_id}
+
+
+def _acknowledged(slack_api: FakeSlackApi) -> list[str]:
+    return [call.params["envelope_id"] for call in slack_api.of("socket ack")]
 
 
 async def test_over_socket_mode_the_outbox_still_reaches_slack(

@@ -97,6 +97,33 @@ async def test_a_replica_with_room_takes_up_what_waits_as_much_as_it_has_room_fo
     await asyncio.gather(*there.in_flight.values())
 
 
+class Gate:
+    """A point a worker thread stops at until the test lets it go on; `reached` says it got there."""
+
+    def __init__(self) -> None:
+        self.reached, self.open = threading.Event(), threading.Event()
+
+    def stop_here(self) -> None:
+        if not self.open.is_set():
+            self.reached.set()
+            self.open.wait(30)
+
+    async def wait_until_reached(self) -> bool:
+        return await asyncio.to_thread(self.reached.wait, 30)
+
+
+def held_claims(engine: Engine) -> Gate:
+    """A claim stops once it has looked for free rows (and found none), until the gate opens."""
+    gate = Gate()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def hold_the_claim(connection: object, cursor: object, statement: str, *_: object) -> None:
+        if statement.startswith("SELECT received_event.id, received_event.claimed_by"):
+            gate.stop_here()
+
+    return gate
+
+
 async def test_an_event_that_comes_while_a_claim_holds_every_place_is_taken_up_by_that_claim(
         engine: Engine, conversation: Conversation) -> None:
     here = Intake(conversation)
@@ -106,20 +133,12 @@ async def test_an_event_that_comes_while_a_claim_holds_every_place_is_taken_up_b
         numbers.append(payload["number"])
 
     here.add_channel("slack", process)
-    claiming, stored = threading.Event(), threading.Event()
-
-    @event.listens_for(engine, "after_cursor_execute")
-    def hold_the_claim(connection: object, cursor: object, statement: str, *_: object) -> None:
-        """The claim has looked for free rows and found none; it waits here until an event has come."""
-        if statement.startswith("SELECT received_event.id, received_event.claimed_by") and not stored.is_set():
-            claiming.set()
-            stored.wait(30)
-
+    claim = held_claims(engine)
     recovering = asyncio.ensure_future(here.recover())
-    assert await asyncio.to_thread(claiming.wait, 30)
+    assert await claim.wait_until_reached()
     assert await here.receive("slack", "EvDuringClaim", {"number": 1}, may_wait=True) is None, \
         "no room while the claim holds every place: stored to wait"
-    stored.set()
+    claim.open.set()
     assert await asyncio.wait_for(recovering, 30) == 1, "taken up at once, not at the next periodic look"
     await asyncio.gather(*here.in_flight.values())
     assert numbers == [1]
@@ -136,28 +155,20 @@ async def test_an_event_that_waited_for_a_claim_but_was_stored_after_it_is_taken
         processed.set()
 
     here.add_channel("slack", process)
-    claiming, inserting = threading.Event(), threading.Event()
-    claim_may_end, insert_may_end = threading.Event(), threading.Event()
-
-    @event.listens_for(engine, "after_cursor_execute")
-    def hold_the_claim(connection: object, cursor: object, statement: str, *_: object) -> None:
-        if statement.startswith("SELECT received_event.id, received_event.claimed_by") and not claim_may_end.is_set():
-            claiming.set()
-            claim_may_end.wait(30)
+    claim, store = held_claims(engine), Gate()
 
     @event.listens_for(engine, "begin")
-    def hold_the_insert(connection: object) -> None:
-        """The next transaction after the claim's is the one storing the event."""
-        if claiming.is_set() and not insert_may_end.is_set():
-            inserting.set()
-            insert_may_end.wait(30)
+    def hold_the_store(connection: object) -> None:
+        """The first transaction to begin after the claim's is the one storing the event."""
+        if claim.reached.is_set():
+            store.stop_here()
 
     recovering = asyncio.ensure_future(here.recover())
-    assert await asyncio.to_thread(claiming.wait, 30)
+    assert await claim.wait_until_reached()
     receiving = asyncio.ensure_future(here.receive("slack", "EvAfterClaim", {"number": 1}, may_wait=True))
-    assert await asyncio.to_thread(inserting.wait, 30), "it decided to wait while the claim held every place"
-    claim_may_end.set()
+    assert await store.wait_until_reached(), "it decided to wait while the claim held every place"
+    claim.open.set()
     assert await asyncio.wait_for(recovering, 30) == 0, "the claim ended before the event was stored"
-    insert_may_end.set()
+    store.open.set()
     assert await asyncio.wait_for(receiving, 30) is None
     await asyncio.wait_for(processed.wait(), 30)  # taken up at once, not at the next periodic look

@@ -27,6 +27,7 @@ MISHAPS = [
     ("can't find my notebook with visit notes in it", "lost-paper-records"),
     ("I clicked the link in that parcel email and typed my password", "phishing-email"),
     ("think my work email has been hacked, it's sending spam", "hacking-or-account-compromise"),
+    ("my facebook got hacked and it has messages from clients on it", "hacking-or-account-compromise"),
     # Everyday wordings from drug and alcohol, mental health and social care teams.
     ("the fax went to the chemist instead of the GP", "disclosure-to-the-wrong-people"),
     ("read out the wrong client's results to a mum on the phone", "disclosure-to-the-wrong-people"),
@@ -72,6 +73,7 @@ MISHAPS = [
 
 NOT_MISHAPS = [
     "how do I avoid sending emails to the wrong person",
+    "someone hacked my personal instagram and is posting scams, how do I get it back",  # their own life, not work
     "can I use my own phone for work",
     "how long do we keep adult records",
     "what is a subject access request",

@@ -3,8 +3,8 @@ two entries for (a close call), for the IG officer to curate.
 
 Questions are shown as they were stored (identifiers already redacted), grouped when they read
 alike, so ten wordings of one question are one line to close; a close call names its two entries,
-which need telling apart. Closing uses storage/curation.py,
-as the chat's "covered Q-12 by <entry>" and "dismiss Q-12" do, and is recorded in the audit log.
+which need telling apart. Closing uses storage/curation.py, as the chat's "covered Q-12 by <entry>"
+and "dismiss Q-12" do, and is recorded in the audit log.
 """
 
 from __future__ import annotations

@@ -36,13 +36,14 @@ async def connected(app: web.Application, assistant: Assistant) -> AsyncIterator
     The endpoint mounted for HTTP serves the socket too when there is one (the signing secret is
     set); otherwise the socket has an endpoint, and a connection pool, of its own.
     """
-    endpoint, channel = app.get(SLACK_ENDPOINT), app.get(SLACK_CHANNEL)
-    own_channel = channel is None
-    if channel is None:
+    endpoint = app.get(SLACK_ENDPOINT)
+    own = endpoint is None
+    if endpoint is None:
         channel = create_channel(assistant)
         await open_session(channel)
-    if endpoint is None:
         endpoint = slack_endpoint(assistant, channel)
+    else:
+        channel = app[SLACK_CHANNEL]
     client = SocketModeClient(app_token=str(assistant.settings.slack_app_token), web_client=channel.client)
     client.socket_mode_request_listeners.append(_acknowledged_once_stored(endpoint))
     try:
@@ -51,7 +52,7 @@ async def connected(app: web.Application, assistant: Assistant) -> AsyncIterator
         yield
     finally:
         await client.close()  # type: ignore[no-untyped-call]  # slack_sdk leaves it unannotated
-        if own_channel:
+        if own:
             await close_session(channel)
 
 

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import pytest
 from aiohttp import ClientSession
 from sqlalchemy import text
 from slack_harness import SAM, TEAM_ID, FakeSlackApi, SlackWorkspace, make_assistant, slack_environment
@@ -100,11 +101,12 @@ def test_a_bad_port_is_explained(tmp_path: Path) -> None:
     assert result.returncode == 2 and "'eighty' is not a port number" in result.stderr
 
 
+@pytest.mark.parametrize("also_over_http", [False, True], ids=["socket-only", "socket-and-http"])
 async def test_socket_mode_answers_over_the_websocket_without_a_public_url(
-    slack_api: FakeSlackApi, database_url: str, tmp_path: Path
+    slack_api: FakeSlackApi, database_url: str, tmp_path: Path, also_over_http: bool
 ) -> None:
     environment = {"SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_APP_TOKEN": "xapp-test-token",
-                   "SLACK_API_URL": slack_api.api_url}
+                   "SLACK_API_URL": slack_api.api_url, **({"SLACK_SIGNING_SECRET": "secret"} if also_over_http else {})}
     assistant = make_assistant(database_url, tmp_path, environment)
     stop = asyncio.Event()
     with socket.create_server(("127.0.0.1", 0)) as listener:

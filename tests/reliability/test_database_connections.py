@@ -1,6 +1,6 @@
 """PostgreSQL drops every connection of igbot's database in the middle of a run (a failover, an administrator):
-igbot connects again by itself, and no event and no outbox message is lost or sent twice; a connection dropped
-just as a delivery is recorded is the sharpest case, so it is cut there on purpose too.
+igbot connects again by itself, and no event and no outbox message is lost or sent twice. The sharpest moments
+are cut on purpose too: as a delivery is recorded, as a turn starts, and as a received event is stored.
 
 The connections cut are those of a database made for this test only; the shared server is
 never restarted and no other database is touched.

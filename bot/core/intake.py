@@ -183,7 +183,6 @@ class Intake:
 
     async def _take_up_waiting(self) -> None:
         """Claim events waiting in the table, now that there is room for them here."""
-        self._waiting = False  # set again by any event stored to wait from now on
         try:
             await self.recover()
         except DBAPIError as error:  # the periodic look (`tend`) tries again

@@ -24,6 +24,11 @@
                               fourth set's tune split had been tuned on, from a list of ids that
                               also named four entries then held back; splits "staff-5-tune" and
                               "staff-5-fresh" (held out)
+    eval/staff-questions-6.yaml a sixth set, written once the fifth set's tune split had been
+                              tuned on by three people who never saw the knowledge base, not
+                              even its ids and titles, and labelled afterwards by three others
+                              from the entries; splits "staff-6-tune" and "staff-6-fresh" (held
+                              out)
     eval/merged.yaml          `merged_into: {old id: id it was merged into}`
 
 When two entries are merged, questions that expected the entry that went away expect the
@@ -48,16 +53,20 @@ SECOND_STAFF_PATH = EVAL_DIRECTORY / "staff-questions-2.yaml"
 THIRD_STAFF_PATH = EVAL_DIRECTORY / "staff-questions-3.yaml"
 FOURTH_STAFF_PATH = EVAL_DIRECTORY / "staff-questions-4.yaml"
 FIFTH_STAFF_PATH = EVAL_DIRECTORY / "staff-questions-5.yaml"
+SIXTH_STAFF_PATH = EVAL_DIRECTORY / "staff-questions-6.yaml"
 MERGED_PATH = EVAL_DIRECTORY / "merged.yaml"
 SPLITS = ("tune", "heldout", "fresh", "staff-tune", "staff-fresh", "staff-2-tune", "staff-2-fresh",
-          "staff-3-tune", "staff-3-fresh", "staff-4-tune", "staff-4-fresh", "staff-5-tune", "staff-5-fresh")
-TUNE_SPLITS = ("tune", "staff-tune", "staff-fresh", "staff-2-tune", "staff-3-tune", "staff-4-tune", "staff-5-tune")
+          "staff-3-tune", "staff-3-fresh", "staff-4-tune", "staff-4-fresh", "staff-5-tune", "staff-5-fresh",
+          "staff-6-tune", "staff-6-fresh")
+TUNE_SPLITS = ("tune", "staff-tune", "staff-fresh", "staff-2-tune", "staff-3-tune", "staff-4-tune", "staff-5-tune",
+               "staff-6-tune")
 SPLIT_NAMES = {"tune": "tune", "heldout": "held-out", "fresh": "fresh held-out",
                "staff-tune": "staff tune", "staff-fresh": "staff fresh (opened, now tuned on)",
                "staff-2-tune": "second staff tune", "staff-2-fresh": "second staff fresh",
                "staff-3-tune": "third staff tune", "staff-3-fresh": "third staff fresh",
                "staff-4-tune": "fourth staff tune", "staff-4-fresh": "fourth staff fresh",
-               "staff-5-tune": "fifth staff tune", "staff-5-fresh": "fifth staff fresh"}
+               "staff-5-tune": "fifth staff tune", "staff-5-fresh": "fifth staff fresh",
+               "staff-6-tune": "sixth staff tune", "staff-6-fresh": "sixth staff fresh"}
 NEW_ENTRY = "new:"
 
 
@@ -111,7 +120,8 @@ def load_questions(*, entry_ids: Collection[str], merges: Mapping[str, str] | No
                          (SECOND_STAFF_PATH, ("staff-2-tune", "staff-2-fresh")),
                          (THIRD_STAFF_PATH, ("staff-3-tune", "staff-3-fresh")),
                          (FOURTH_STAFF_PATH, ("staff-4-tune", "staff-4-fresh")),
-                         (FIFTH_STAFF_PATH, ("staff-5-tune", "staff-5-fresh"))):
+                         (FIFTH_STAFF_PATH, ("staff-5-tune", "staff-5-fresh")),
+                         (SIXTH_STAFF_PATH, ("staff-6-tune", "staff-6-fresh"))):
         if not path.exists():
             continue
         staff = _read(path, merges=merges)

@@ -53,6 +53,7 @@ MISHAPS = [
     ("my diary with client addresses fell out of my pocket", "lost-paper-records"),
     ("my notepad with client phone numbers has gone missing after the home visit", "lost-paper-records"),
     ("someone took my handbag from the car, the visit sheets were in it", "lost-paper-records"),
+    ("someone took a file out of the records room and it hasn't come back", "lost-paper-records"),
     ("left the sign in sheet with client names at the community centre", "lost-paper-records"),
     ("a box of old client files was put out with the normal rubbish", "lost-paper-records"),
     ("the wind took some of my visit notes in the car park", "lost-paper-records"),
@@ -102,6 +103,9 @@ NOT_MISHAPS = [
     # a mishap's words in one sentence and what they might have happened to in another
     "New starters got a bit lost in their first week. Do I need to keep a record of their induction?",
     "We lost out on the county service. Who keeps the closed files now?",
+    # something a person wants taken off their record, not something taken from us
+    "trans client wants her old name taken off her record",
+    "she wants the bit about her arrest taken out of her notes",
 ]
 
 

@@ -54,6 +54,13 @@ MISHAPS = [
     ("my notepad with client phone numbers has gone missing after the home visit", "lost-paper-records"),
     ("someone took my handbag from the car, the visit sheets were in it", "lost-paper-records"),
     ("someone took a file out of the records room and it hasn't come back", "lost-paper-records"),
+    # our own records and devices, though a client or a colleague is named
+    ("client notes were in her bag when it was stolen from her car", "lost-paper-records"),
+    ("my colleague lost her work phone", "lost-device-what-to-do"),
+    ("the client's phone number was sent to the wrong person", "disclosure-to-the-wrong-people"),
+    # another organisation's mistake reaching us
+    ("the council sent us a referral for the wrong person", "receiving-information-in-error"),
+    ("we received someone else's records by mistake", "receiving-information-in-error"),
     ("left the sign in sheet with client names at the community centre", "lost-paper-records"),
     ("a box of old client files was put out with the normal rubbish", "lost-paper-records"),
     ("the wind took some of my visit notes in the car park", "lost-paper-records"),
@@ -106,6 +113,12 @@ NOT_MISHAPS = [
     # something a person wants taken off their record, not something taken from us
     "trans client wants her old name taken off her record",
     "she wants the bit about her arrest taken out of her notes",
+    # something that happened to a client's own things, not to information we hold
+    "a client lost her phone and wants us to text her new number",
+    "client said someone hacked her facebook and is posting about her",
+    "my client's bag was stolen with her prescription in it",
+    # a form missing from a record, not a record gone missing
+    "a client's file is missing a consent form",
 ]
 
 

@@ -58,6 +58,11 @@ MISHAPS = [
     ("client notes were in her bag when it was stolen from her car", "lost-paper-records"),
     ("my colleague lost her work phone", "lost-device-what-to-do"),
     ("the client's phone number was sent to the wrong person", "disclosure-to-the-wrong-people"),
+    ("the referral went to the wrong dr patel", "disclosure-to-the-wrong-people"),
+    ("someone from reception read out a client's name and drug test result in the waiting room",
+     "disclosure-to-the-wrong-people"),
+    ("i let my partner read a case file", "disclosure-to-the-wrong-people"),
+    ("a client's relative found her notes in the car park", "lost-paper-records"),
     # another organisation's mistake reaching us
     ("the council sent us a referral for the wrong person", "receiving-information-in-error"),
     ("we received someone else's records by mistake", "receiving-information-in-error"),
@@ -117,6 +122,7 @@ NOT_MISHAPS = [
     "a client lost her phone and wants us to text her new number",
     "client said someone hacked her facebook and is posting about her",
     "my client's bag was stolen with her prescription in it",
+    "can i let my partner see my screen when working from home",
     # a form missing from a record, not a record gone missing
     "a client's file is missing a consent form",
 ]

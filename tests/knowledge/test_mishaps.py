@@ -63,6 +63,10 @@ MISHAPS = [
      "disclosure-to-the-wrong-people"),
     ("i let my partner read a case file", "disclosure-to-the-wrong-people"),
     ("a client's relative found her notes in the car park", "lost-paper-records"),
+    ("the courier says he delivered the files but the hospital says they never got them", "lost-paper-records"),
+    ("i talked about a client at a party and someone knew her", "disclosure-to-the-wrong-people"),
+    ("our shared drive folder was open to everyone in the organisation", "disclosure-to-the-wrong-people"),
+    ("i accidentally shared a teams meeting link with clients' names in the title", "disclosure-to-the-wrong-people"),
     # another organisation's mistake reaching us
     ("the council sent us a referral for the wrong person", "receiving-information-in-error"),
     ("we received someone else's records by mistake", "receiving-information-in-error"),
@@ -123,6 +127,7 @@ NOT_MISHAPS = [
     "client said someone hacked her facebook and is posting about her",
     "my client's bag was stolen with her prescription in it",
     "can i let my partner see my screen when working from home",
+    "can the folder be open to everyone in the team",
     # a form missing from a record, not a record gone missing
     "a client's file is missing a consent form",
 ]

@@ -34,6 +34,11 @@ def test_homework_is_not_working_from_home(language: Language) -> None:
     assert "homeworking" not in terms("my son's homework", language)
 
 
+def test_a_late_relative_has_died_but_a_late_client_has_not(language: Language) -> None:
+    assert "deceased" in terms("son wants to see his late father's file", language)
+    assert "deceased" not in terms("client was late for his appointment again", language)
+
+
 def test_a_care_plan_is_not_a_car(language: Language) -> None:
     assert set(terms("left the notes in my car", language)).isdisjoint(terms("send the care plan", language))
 

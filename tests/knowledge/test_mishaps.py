@@ -67,6 +67,9 @@ MISHAPS = [
     ("i talked about a client at a party and someone knew her", "disclosure-to-the-wrong-people"),
     ("our shared drive folder was open to everyone in the organisation", "disclosure-to-the-wrong-people"),
     ("i accidentally shared a teams meeting link with clients' names in the title", "disclosure-to-the-wrong-people"),
+    ("a client grabbed my notebook and ran off", "lost-paper-records"),
+    ("i sent a text about an appointment to a client's old number", "disclosure-to-the-wrong-people"),
+    ("i left a voicemail about a client's treatment on the wrong phone", "disclosure-to-the-wrong-people"),
     # another organisation's mistake reaching us
     ("the council sent us a referral for the wrong person", "receiving-information-in-error"),
     ("we received someone else's records by mistake", "receiving-information-in-error"),
@@ -128,6 +131,8 @@ NOT_MISHAPS = [
     "my client's bag was stolen with her prescription in it",
     "can i let my partner see my screen when working from home",
     "can the folder be open to everyone in the team",
+    "can i leave a voicemail for a client on his mobile",
+    "my old phone number is still on my email signature",
     # a form missing from a record, not a record gone missing
     "a client's file is missing a consent form",
 ]

@@ -70,6 +70,9 @@ MISHAPS = [
     ("a client grabbed my notebook and ran off", "lost-paper-records"),
     ("i sent a text about an appointment to a client's old number", "disclosure-to-the-wrong-people"),
     ("i left a voicemail about a client's treatment on the wrong phone", "disclosure-to-the-wrong-people"),
+    ("my kids saw a client's file on the kitchen table", "disclosure-to-the-wrong-people"),
+    ("a visitor could see the names on the whiteboard", "disclosure-to-the-wrong-people"),
+    ("the locum saw records of a client she doesn't work with", "what-is-an-ig-incident"),
     # another organisation's mistake reaching us
     ("the council sent us a referral for the wrong person", "receiving-information-in-error"),
     ("we received someone else's records by mistake", "receiving-information-in-error"),
@@ -133,6 +136,8 @@ NOT_MISHAPS = [
     "can the folder be open to everyone in the team",
     "can i leave a voicemail for a client on his mobile",
     "my old phone number is still on my email signature",
+    "my son looked at his own records with me",
+    "do i need a reason to open a client's notes if i don't work with them",
     # a form missing from a record, not a record gone missing
     "a client's file is missing a consent form",
 ]
